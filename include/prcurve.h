@@ -1,0 +1,395 @@
+/*
+ * prcurve.h - precision-recall curves of segmentation models in one pass.
+ *
+ * libprcurve counts, for every pixel fed to it, which of a fixed set of
+ * thresholds its score passes, split by its ground-truth label.  Cumulative
+ * sums of those counts give true positives (TP), false positives (FP), false
+ * negatives (FN) and true negatives (TN) at every threshold at once, so a
+ * whole precision-recall curve costs one read of the data, and memory grows
+ * with the number of thresholds, never with the amount of data fed.
+ *
+ * Objects
+ *   prc_options      settings for a new accumulator (bins, rule, ...).
+ *   prc_batch        describes caller-owned arrays: N images of H x W scores
+ *                    and labels.  Holds pointers only, never copies.
+ *   prc_accumulator  the running counts.  Feed batches, finalize, reset.
+ *   prc_result       an immutable snapshot: the curve and its summaries.
+ *
+ * Stability of the interface
+ *   Every type is opaque: no structure layout is part of the ABI.  New
+ *   settings arrive as new prc_option values, new inputs as new prc_batch
+ *   setters or prc_dtype values, new outputs as new prc_column, prc_metric or
+ *   prc_tally values.  Enum values are never renumbered or reused, existing
+ *   function signatures never change, and the shared object keeps its SONAME
+ *   until a release has to break one of these promises.  A program built
+ *   against an older header keeps working with a newer library.
+ *
+ * Errors
+ *   Every fallible function returns a prc_status: PRC_OK (0) on success,
+ *   another value otherwise.  Results come back through out-parameters, which
+ *   are left untouched on failure unless documented otherwise.  A call that
+ *   fails changes no counts: a rejected batch leaves the accumulator exactly
+ *   as it was.  The library never prints and never aborts on caller input.
+ *
+ * Threads
+ *   Distinct objects may be used from different threads at the same time.
+ *   Calls that only read an object (getters on a prc_result, finalize on an
+ *   accumulator nobody is feeding) may run concurrently; a call that changes
+ *   an object must not run concurrently with any other call on it.
+ *
+ * Version: everything here arrived in 0.1.0 unless marked otherwise.
+ */
+#ifndef PRCURVE_H
+#define PRCURVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(PRC_BUILDING_LIBRARY)
+#define PRC_API __declspec(dllexport)
+#elif defined(_WIN32) && !defined(PRC_STATIC)
+#define PRC_API __declspec(dllimport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define PRC_API __attribute__((visibility("default")))
+#else
+#define PRC_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define PRC_VERSION_MAJOR 0
+#define PRC_VERSION_MINOR 1
+#define PRC_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 100 for 0.1.0. */
+#define PRC_VERSION_NUMBER \
+    (PRC_VERSION_MAJOR * 10000 + PRC_VERSION_MINOR * 100 + PRC_VERSION_PATCH)
+#define PRC_VERSION_STRING "0.1.0"
+
+/* The version of the library actually loaded, as PRC_VERSION_NUMBER.  A
+ * program can compare it with the macro to check that header and library
+ * agree. */
+PRC_API unsigned prc_version_number(void);
+
+/* The same as a static string, e.g. "0.1.0". */
+PRC_API const char *prc_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One list, X(name, number, message), from which the enum below and the
+ * library's name and message tables are made.  Numbers are never reused.
+ */
+#define PRC_STATUS_LIST(X)                                                    \
+    X(PRC_OK, 0, "success")                                                   \
+    X(PRC_E_NULL, 1, "a required pointer argument is NULL")                   \
+    X(PRC_E_NOMEM, 2, "out of memory")                                        \
+    X(PRC_E_OPTION, 3, "unknown option")                                      \
+    X(PRC_E_OPTION_VALUE, 4, "option value out of range")                     \
+    X(PRC_E_DTYPE, 5, "data type not supported for this input")               \
+    X(PRC_E_ZERO_SIZE, 6, "a batch dimension is zero")                        \
+    X(PRC_E_OVERFLOW, 7, "batch size overflows the address space")            \
+    X(PRC_E_INCOMPLETE, 8, "batch has no shape, scores or labels set")        \
+    X(PRC_E_NAN, 9, "a score is NaN")                                         \
+    X(PRC_E_RANGE, 10, "a score lies outside [0, 1]")                         \
+    X(PRC_E_LABEL, 11, "a label is neither 0, 1 nor the ignore label")        \
+    X(PRC_E_INDEX, 12, "row index or count out of range")                     \
+    X(PRC_E_COLUMN, 13, "unknown column, metric or tally")                    \
+    X(PRC_E_NOT_ENABLED, 14, "per-image mode was not enabled")                \
+    X(PRC_E_NO_POSITIVES, 15, "undefined: no positive pixel was fed")         \
+    X(PRC_E_NO_IMAGES, 16, "undefined: no image was fed")                     \
+    X(PRC_E_COUNT_LIMIT, 17, "feeding would exceed the 2^64 pixel count")
+
+#define PRC__STATUS_ENUM(name, number, message) name = number,
+typedef enum prc_status {
+    PRC_STATUS_LIST(PRC__STATUS_ENUM)
+    PRC__STATUS_LIST_END /* not a status: ends the list without a trailing
+                            comma, which C89 and C++98 reject */
+} prc_status;
+#undef PRC__STATUS_ENUM
+
+/* A one-line English description of a status, e.g. "a score is NaN".  Never
+ * NULL: an unknown value gives "unknown status". */
+PRC_API const char *prc_status_message(int status);
+
+/* The status's identifier as a string, e.g. "PRC_E_NAN"; "PRC_UNKNOWN" for an
+ * unknown value.  Handy for logs and for bindings. */
+PRC_API const char *prc_status_name(int status);
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Threshold rule: which pixels count as predicted positive at threshold t. */
+enum prc_rule {
+    PRC_RULE_GE = 0, /* score >= t (scikit-learn's convention); default */
+    PRC_RULE_GT = 1  /* score >  t (the usual NumPy tutorial's) */
+};
+
+/* What precision or recall is reported where its denominator is zero. */
+enum prc_zero_division {
+    PRC_ZERO_DIVISION_ZERO = 0, /* 0, as scikit-learn's precision_score */
+    PRC_ZERO_DIVISION_ONE = 1,  /* 1 */
+    PRC_ZERO_DIVISION_NAN = 2   /* NaN */
+};
+
+/* What a batch does with a NaN or out-of-range score on a counted pixel. */
+enum prc_policy {
+    PRC_POLICY_REJECT = 0, /* the whole batch fails; default */
+    PRC_POLICY_SKIP = 1,   /* the pixel counts nowhere (tally PRC_SKIPPED) */
+    PRC_POLICY_CLAMP = 2   /* out-of-range only: below 0 counts as 0, above 1
+                              as 1.  Not valid for NaN. */
+};
+
+/* Ignore label value meaning "no ignore label". */
+#define PRC_NO_IGNORE_LABEL (-1)
+
+typedef enum prc_option {
+    /* Number of bins B: thresholds are k / B for k = 0..B.  1..16777216,
+     * default 1000 (AP within about 1e-3 of the exact value on typical
+     * maps; see README "Choosing the number of bins"). */
+    PRC_OPT_BINS = 1,
+    /* enum prc_rule, default PRC_RULE_GE. */
+    PRC_OPT_RULE = 2,
+    /* enum prc_zero_division, default PRC_ZERO_DIVISION_ZERO. */
+    PRC_OPT_ZERO_DIVISION = 3,
+    /* Label value whose pixels count nowhere: 2..255, or
+     * PRC_NO_IGNORE_LABEL.  Default 255. */
+    PRC_OPT_IGNORE_LABEL = 4,
+    /* PRC_POLICY_REJECT (default) or PRC_POLICY_SKIP. */
+    PRC_OPT_NAN_POLICY = 5,
+    /* PRC_POLICY_REJECT (default), PRC_POLICY_SKIP or PRC_POLICY_CLAMP. */
+    PRC_OPT_RANGE_POLICY = 6,
+    /* 1 to also keep per-image (macro) curves, 0 (default) not to. */
+    PRC_OPT_PER_IMAGE = 7
+} prc_option;
+
+typedef struct prc_options prc_options;
+
+/* Creates an options object holding every default.  *out is set on
+ * success.  Returns PRC_OK, PRC_E_NULL or PRC_E_NOMEM. */
+PRC_API prc_status prc_options_create(prc_options **out);
+
+/* Frees an options object; NULL is a no-op. */
+PRC_API void prc_options_free(prc_options *options);
+
+/* Sets one option.  Returns PRC_OK, PRC_E_NULL, PRC_E_OPTION for an unknown
+ * option or PRC_E_OPTION_VALUE for a value outside its bounds; on failure the
+ * options object is unchanged. */
+PRC_API prc_status prc_options_set(prc_options *options, prc_option option,
+                                   int64_t value);
+
+/* Reads one option into *value.  Returns PRC_OK, PRC_E_NULL or
+ * PRC_E_OPTION. */
+PRC_API prc_status prc_options_get(const prc_options *options,
+                                   prc_option option, int64_t *value);
+
+/* The accepted range [*min, *max] and the default of an option; any of the
+ * three pointers may be NULL.  For PRC_OPT_IGNORE_LABEL the range is 2..255
+ * and PRC_NO_IGNORE_LABEL is accepted as well.  Returns PRC_OK or
+ * PRC_E_OPTION. */
+PRC_API prc_status prc_option_bounds(prc_option option, int64_t *min,
+                                     int64_t *max, int64_t *default_value);
+
+/* ------------------------------------------------------------------------ */
+/* Batches                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum prc_dtype {
+    /* Scores: IEEE binary32, used as is (compared in double precision). */
+    PRC_DTYPE_FLOAT32 = 1,
+    /* Scores: IEEE binary64, used as is. */
+    PRC_DTYPE_FLOAT64 = 2,
+    /* Scores: value v means v / 255.0.  Labels: 0, 1 or the ignore label. */
+    PRC_DTYPE_UINT8 = 3,
+    /* Labels: one byte, 0 (negative) or 1 (positive), as NumPy's bool.  Any
+     * other byte is PRC_E_LABEL; there is no ignore value. */
+    PRC_DTYPE_BOOL = 4
+} prc_dtype;
+
+typedef struct prc_batch prc_batch;
+
+/* Creates an empty batch description.  One batch may be reused for many
+ * feeds: re-point it with the setters.  Returns PRC_OK, PRC_E_NULL or
+ * PRC_E_NOMEM. */
+PRC_API prc_status prc_batch_create(prc_batch **out);
+
+/* Frees a batch description (not the arrays it points to); NULL is a
+ * no-op. */
+PRC_API void prc_batch_free(prc_batch *batch);
+
+/* Sets the shape: `images` images of `height` x `width` pixels, stored
+ * contiguously in C order (image, row, column).  Returns PRC_OK, PRC_E_NULL,
+ * PRC_E_ZERO_SIZE if a dimension is zero, or PRC_E_OVERFLOW if the element
+ * count or byte size of either array would not fit in size_t. */
+PRC_API prc_status prc_batch_set_shape(prc_batch *batch, size_t images,
+                                       size_t height, size_t width);
+
+/* Points the batch at the score array (images x height x width elements of
+ * `dtype`: PRC_DTYPE_FLOAT32, PRC_DTYPE_FLOAT64 or PRC_DTYPE_UINT8).  The
+ * array is read during prc_accumulator_feed only and must not change during
+ * it.  Returns PRC_OK, PRC_E_NULL or PRC_E_DTYPE. */
+PRC_API prc_status prc_batch_set_scores(prc_batch *batch, prc_dtype dtype,
+                                        const void *scores);
+
+/* Points the batch at the label array (PRC_DTYPE_UINT8 or PRC_DTYPE_BOOL),
+ * same shape as the scores.  Returns PRC_OK, PRC_E_NULL or PRC_E_DTYPE. */
+PRC_API prc_status prc_batch_set_labels(prc_batch *batch, prc_dtype dtype,
+                                        const void *labels);
+
+/* ------------------------------------------------------------------------ */
+/* Accumulators                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct prc_accumulator prc_accumulator;
+typedef struct prc_result prc_result;
+
+/* Creates an accumulator with the given options (copied; NULL means every
+ * default).  Memory: about 24 * B bytes, or 56 * B with per-image mode,
+ * whatever is fed later.  Returns PRC_OK, PRC_E_NULL or PRC_E_NOMEM. */
+PRC_API prc_status prc_accumulator_create(prc_accumulator **out,
+                                          const prc_options *options);
+
+/* Frees an accumulator; NULL is a no-op. */
+PRC_API void prc_accumulator_free(prc_accumulator *acc);
+
+/* Counts every pixel of a batch.  Pixels whose label is the ignore label
+ * count nowhere, whatever their score.  Each image of the batch is one image
+ * for per-image mode.  Allocates nothing.
+ *
+ * Returns PRC_OK; PRC_E_NULL; PRC_E_INCOMPLETE if shape, scores or labels
+ * were never set; PRC_E_NAN, PRC_E_RANGE (under PRC_POLICY_REJECT) or
+ * PRC_E_LABEL for the first bad pixel; PRC_E_COUNT_LIMIT if a total would
+ * pass 2^64 - 1.  On any failure no count changes, and
+ * prc_accumulator_last_error() tells which pixel was at fault. */
+PRC_API prc_status prc_accumulator_feed(prc_accumulator *acc,
+                                        const prc_batch *batch);
+
+/* Computes the curve and summaries of everything fed so far into a new
+ * result object, which the caller frees with prc_result_free.  The
+ * accumulator is unchanged and may be fed further and finalized again.
+ * Returns PRC_OK, PRC_E_NULL or PRC_E_NOMEM. */
+PRC_API prc_status prc_accumulator_finalize(const prc_accumulator *acc,
+                                            prc_result **out);
+
+/* Forgets everything fed, keeping the options. */
+PRC_API void prc_accumulator_reset(prc_accumulator *acc);
+
+/* Reads the accumulator's options (see prc_options_get). */
+PRC_API prc_status prc_accumulator_get_option(const prc_accumulator *acc,
+                                              prc_option option,
+                                              int64_t *value);
+
+/* A one-line description of the most recent failed call on this accumulator,
+ * with the position of the offending pixel where there is one, e.g.
+ * "image 2, row 17, column 40: score is NaN".  "" if no call has failed.
+ * The text stays valid until the next call on the accumulator.  This text is
+ * the only thing a failed call changes. */
+PRC_API const char *prc_accumulator_last_error(const prc_accumulator *acc);
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Frees a result; NULL is a no-op. */
+PRC_API void prc_result_free(prc_result *result);
+
+/* Number of curve rows: B + 1, one per threshold k / B, k = 0..B, in
+ * increasing threshold order.  0 for NULL. */
+PRC_API size_t prc_result_rows(const prc_result *result);
+
+typedef enum prc_column {
+    /* k / B as a double. */
+    PRC_COL_THRESHOLD = 1,
+    /* TP / (TP + FP), or the zero-division value if TP + FP = 0. */
+    PRC_COL_PRECISION = 2,
+    /* TP / (TP + FN), or the zero-division value if TP + FN = 0. */
+    PRC_COL_RECALL = 3,
+    /* Counts (also readable as doubles). */
+    PRC_COL_TP = 4,
+    PRC_COL_FP = 5,
+    PRC_COL_FN = 6,
+    PRC_COL_TN = 7,
+    /* 2 TP / (2 TP + FP + FN); the zero-division value if that is 0 / 0. */
+    PRC_COL_F1 = 8,
+    /* Per-image mode: mean over images of each image's precision and
+     * recall (zero-division value applied per image). */
+    PRC_COL_IMAGE_PRECISION = 9,
+    PRC_COL_IMAGE_RECALL = 10
+} prc_column;
+
+/* Copies rows [first, first + count) of a column into out[0..count).
+ * Returns PRC_OK; PRC_E_NULL; PRC_E_COLUMN for an unknown column;
+ * PRC_E_INDEX if first + count > rows; PRC_E_NOT_ENABLED for a per-image
+ * column without per-image mode; PRC_E_NO_IMAGES for a per-image column when
+ * no image was fed. */
+PRC_API prc_status prc_result_column(const prc_result *result,
+                                     prc_column column, size_t first,
+                                     size_t count, double *out);
+
+/* The same for the count columns PRC_COL_TP, _FP, _FN and _TN, exactly. */
+PRC_API prc_status prc_result_counts(const prc_result *result,
+                                     prc_column column, size_t first,
+                                     size_t count, uint64_t *out);
+
+typedef enum prc_metric {
+    /* Step-wise AP as scikit-learn's average_precision_score: the sum over
+     * rows k of (R[k] - R[k+1]) * P[k], with R[B+1] = 0; rows with no
+     * predicted positive add nothing. */
+    PRC_AVERAGE_PRECISION = 1,
+    /* Trapezoidal area under precision over recall through the rows exactly
+     * as listed (sklearn.metrics.auc(recall, precision)). */
+    PRC_AUPRC_TRAPEZOID = 2,
+    /* Highest PRC_COL_F1 over the rows and its threshold (the lowest
+     * threshold among ties). */
+    PRC_BEST_F1 = 3,
+    PRC_BEST_F1_THRESHOLD = 4,
+    /* Per-image mode: the step-wise AP and the trapezoidal area of the mean
+     * curve (PRC_COL_IMAGE_PRECISION over PRC_COL_IMAGE_RECALL), defined as
+     * above with R[B+1] = 0 and steps of zero width adding nothing. */
+    PRC_IMAGE_AVERAGE_PRECISION = 5,
+    PRC_IMAGE_AUPRC_TRAPEZOID = 6,
+    /* Per-image mode: the mean of the images' own APs, over the images that
+     * have at least one positive pixel (tally
+     * PRC_IMAGES_WITHOUT_POSITIVES counts the others). */
+    PRC_MEAN_IMAGE_AVERAGE_PRECISION = 7
+} prc_metric;
+
+/* Stores a summary number in *out.  When the number is undefined, *out is
+ * set to NaN and the status says why: PRC_E_NO_POSITIVES (no positive pixel,
+ * or no image with one), PRC_E_NO_IMAGES, or PRC_E_NOT_ENABLED.  Other
+ * statuses: PRC_OK, PRC_E_NULL, PRC_E_COLUMN (unknown metric, *out
+ * untouched). */
+PRC_API prc_status prc_result_metric(const prc_result *result,
+                                     prc_metric metric, double *out);
+
+typedef enum prc_tally {
+    PRC_PIXELS = 1,    /* pixels counted: positives + negatives */
+    PRC_POSITIVES = 2, /* counted pixels labelled 1 */
+    PRC_NEGATIVES = 3, /* counted pixels labelled 0 */
+    PRC_IGNORED = 4,   /* pixels with the ignore label */
+    PRC_SKIPPED = 5,   /* pixels dropped by PRC_POLICY_SKIP */
+    PRC_IMAGES = 6,    /* images fed */
+    PRC_IMAGES_WITHOUT_POSITIVES = 7 /* images with no positive pixel */
+} prc_tally;
+
+/* Stores a tally in *out.  Returns PRC_OK, PRC_E_NULL or PRC_E_COLUMN. */
+PRC_API prc_status prc_result_tally(const prc_result *result, prc_tally tally,
+                                    uint64_t *out);
+
+/* Reads an option the result was computed with (see prc_options_get). */
+PRC_API prc_status prc_result_get_option(const prc_result *result,
+                                         prc_option option, int64_t *value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PRCURVE_H */
