@@ -1,0 +1,539 @@
+/*
+ * accumulator.c - the single-pass core: every pixel lands in the slot of its
+ * score, split by its label; nothing else is kept.
+ *
+ * A feed either counts a whole batch or nothing.  Pixels are classified in
+ * chunks: a chunk is validated completely before any of its pixels is
+ * counted, and when a later chunk or image turns out to be bad, the pixels
+ * already counted are counted again with an increment of -1 (modulo 2^64),
+ * which restores every count exactly.  A good batch pays nothing for this.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Pixels classified before any of them is counted. */
+#define CHUNK 1024
+
+/* Label classes. */
+enum { CLASS_NEGATIVE = 0, CLASS_POSITIVE = 1, CLASS_IGNORED = 2,
+       CLASS_INVALID = 3 };
+
+/* 2^62: the scale of prc__fixed. */
+#define FIXED_ONE 4611686018427387904.0
+
+double prc__zero_division_value(int64_t setting)
+{
+    if (setting == PRC_ZERO_DIVISION_ONE)
+        return 1.0;
+    if (setting == PRC_ZERO_DIVISION_NAN)
+        return NAN;
+    return 0.0;
+}
+
+/*
+ * The slot of a score in [0, 1]: how many thresholds it passes.  The guess
+ * from s * B is off by at most one near a threshold; the exact comparisons
+ * against the stored thresholds settle it, so the slot agrees with comparing
+ * the score against every threshold in double precision.
+ */
+static uint32_t slot_of(const prc_accumulator *acc, double s)
+{
+    const double *t = acc->thresholds;
+    size_t bins = acc->bins;
+    size_t slot = (size_t)(s * (double)bins) + 1;
+
+    if (slot > bins + 1)
+        slot = bins + 1;
+    if (acc->rule == PRC_RULE_GE) {
+        while (slot > 0 && t[slot - 1] > s)
+            slot--;
+        while (slot <= bins && t[slot] <= s)
+            slot++;
+    } else {
+        while (slot > 0 && t[slot - 1] >= s)
+            slot--;
+        while (slot <= bins && t[slot] < s)
+            slot++;
+    }
+    return (uint32_t)slot;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Creation                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void free_arrays(prc_accumulator *acc)
+{
+    free(acc->thresholds);
+    free(acc->counts);
+    free(acc->image_counts);
+    free(acc->precision_sum);
+    free(acc->recall_sum);
+    free(acc->precision_nan);
+    free(acc->recall_nan);
+}
+
+static int allocate_arrays(prc_accumulator *acc)
+{
+    size_t rows = acc->bins + 1;
+    size_t cells = 2 * acc->slots + 2;
+
+    acc->thresholds = malloc(rows * sizeof *acc->thresholds);
+    acc->counts = calloc(cells, sizeof *acc->counts);
+    if (acc->thresholds == NULL || acc->counts == NULL)
+        return 0;
+    if (!acc->per_image)
+        return 1;
+
+    acc->image_counts = calloc(cells, sizeof *acc->image_counts);
+    acc->precision_sum = calloc(rows, sizeof *acc->precision_sum);
+    acc->recall_sum = calloc(rows, sizeof *acc->recall_sum);
+    acc->precision_nan = calloc(rows, sizeof *acc->precision_nan);
+    acc->recall_nan = calloc(rows, sizeof *acc->recall_nan);
+    return acc->image_counts != NULL && acc->precision_sum != NULL
+           && acc->recall_sum != NULL && acc->precision_nan != NULL
+           && acc->recall_nan != NULL;
+}
+
+static void build_tables(prc_accumulator *acc)
+{
+    int64_t ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
+    size_t k;
+    int v;
+
+    for (k = 0; k <= acc->bins; k++)
+        acc->thresholds[k] = (double)k / (double)acc->bins;
+    for (v = 0; v < 256; v++) {
+        acc->u8_slot[v] = slot_of(acc, (double)v / 255.0);
+        acc->label_class[v] = CLASS_INVALID;
+        acc->bool_class[v] = CLASS_INVALID;
+    }
+    acc->label_class[0] = acc->bool_class[0] = CLASS_NEGATIVE;
+    acc->label_class[1] = acc->bool_class[1] = CLASS_POSITIVE;
+    if (ignore != PRC_NO_IGNORE_LABEL)
+        acc->label_class[ignore] = CLASS_IGNORED;
+}
+
+prc_status prc_accumulator_create(prc_accumulator **out,
+                                  const prc_options *options)
+{
+    prc_accumulator *acc;
+    prc_status status;
+
+    if (out == NULL)
+        return PRC_E_NULL;
+    acc = calloc(1, sizeof *acc);
+    if (acc == NULL)
+        return PRC_E_NOMEM;
+
+    if (options != NULL) {
+        acc->options = *options;
+    } else {
+        prc_options *defaults;
+
+        status = prc_options_create(&defaults);
+        if (status != PRC_OK) {
+            free(acc);
+            return status;
+        }
+        acc->options = *defaults;
+        prc_options_free(defaults);
+    }
+
+    acc->bins = (size_t)acc->options.value[PRC_OPT_BINS];
+    acc->slots = acc->bins + 2;
+    acc->rule = (int)acc->options.value[PRC_OPT_RULE];
+    acc->per_image = acc->options.value[PRC_OPT_PER_IMAGE] != 0;
+    acc->zero_division =
+        prc__zero_division_value(acc->options.value[PRC_OPT_ZERO_DIVISION]);
+    if (!allocate_arrays(acc)) {
+        free_arrays(acc);
+        free(acc);
+        return PRC_E_NOMEM;
+    }
+
+    build_tables(acc);
+    *out = acc;
+    return PRC_OK;
+}
+
+void prc_accumulator_free(prc_accumulator *acc)
+{
+    if (acc == NULL)
+        return;
+    free_arrays(acc);
+    free(acc);
+}
+
+void prc_accumulator_reset(prc_accumulator *acc)
+{
+    size_t rows, cells;
+
+    if (acc == NULL)
+        return;
+    rows = acc->bins + 1;
+    cells = 2 * acc->slots + 2;
+    memset(acc->counts, 0, cells * sizeof *acc->counts);
+    acc->fed = 0;
+    acc->images = 0;
+    acc->images_without_positives = 0;
+    acc->last_error[0] = '\0';
+    if (!acc->per_image)
+        return;
+
+    memset(acc->precision_sum, 0, rows * sizeof *acc->precision_sum);
+    memset(acc->recall_sum, 0, rows * sizeof *acc->recall_sum);
+    memset(acc->precision_nan, 0, rows * sizeof *acc->precision_nan);
+    memset(acc->recall_nan, 0, rows * sizeof *acc->recall_nan);
+    memset(&acc->ap_sum, 0, sizeof acc->ap_sum);
+    acc->images_with_positives = 0;
+}
+
+prc_status prc_accumulator_get_option(const prc_accumulator *acc,
+                                      prc_option option, int64_t *value)
+{
+    if (acc == NULL)
+        return PRC_E_NULL;
+    return prc_options_get(&acc->options, option, value);
+}
+
+const char *prc_accumulator_last_error(const prc_accumulator *acc)
+{
+    if (acc == NULL)
+        return "";
+    return acc->last_error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Classifying pixels                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Where a pixel goes: the cell of counts[] (or of the per-image scratch) it
+ * increments, or BAD_CELL if the batch must be rejected because of it.
+ */
+#define BAD_CELL UINT32_MAX
+
+static uint32_t float_cell(const prc_accumulator *acc, double s, int cls)
+{
+    int64_t policy;
+
+    if (cls == CLASS_IGNORED)
+        return (uint32_t)PRC__IGNORED_CELL(acc);
+    if (cls == CLASS_INVALID)
+        return BAD_CELL;
+
+    if (s != s) {
+        policy = acc->options.value[PRC_OPT_NAN_POLICY];
+        return policy == PRC_POLICY_SKIP ? (uint32_t)PRC__SKIPPED_CELL(acc)
+                                         : BAD_CELL;
+    }
+    if (s < 0.0 || s > 1.0) {
+        policy = acc->options.value[PRC_OPT_RANGE_POLICY];
+        if (policy == PRC_POLICY_SKIP)
+            return (uint32_t)PRC__SKIPPED_CELL(acc);
+        if (policy == PRC_POLICY_REJECT)
+            return BAD_CELL;
+        s = s < 0.0 ? 0.0 : 1.0;
+    }
+    return (uint32_t)cls * (uint32_t)acc->slots + slot_of(acc, s);
+}
+
+static double score_at(const prc_batch *batch, size_t i)
+{
+    switch (batch->score_dtype) {
+    case PRC_DTYPE_FLOAT32:
+        return ((const float *)batch->scores)[i];
+    case PRC_DTYPE_FLOAT64:
+        return ((const double *)batch->scores)[i];
+    default:
+        return ((const uint8_t *)batch->scores)[i] / 255.0;
+    }
+}
+
+static const uint8_t *class_table(const prc_accumulator *acc,
+                                  const prc_batch *batch)
+{
+    return batch->label_dtype == PRC_DTYPE_BOOL ? acc->bool_class
+                                                : acc->label_class;
+}
+
+/*
+ * Fills cell[0..n) for the pixels starting at flat index `first`.  Returns
+ * 1 if every pixel may be counted, 0 if one of them rejects the batch.
+ */
+static int classify_chunk(const prc_accumulator *acc, const prc_batch *batch,
+                          size_t first, size_t n, uint32_t *cell)
+{
+    const uint8_t *labels = (const uint8_t *)batch->labels + first;
+    const uint8_t *classes = class_table(acc, batch);
+    uint32_t slots = (uint32_t)acc->slots;
+    uint32_t ignored = (uint32_t)PRC__IGNORED_CELL(acc);
+    uint32_t bad = 0;
+    size_t i;
+
+    if (batch->score_dtype == PRC_DTYPE_UINT8) {
+        const uint8_t *scores = (const uint8_t *)batch->scores + first;
+
+        for (i = 0; i < n; i++) {
+            uint32_t cls = classes[labels[i]];
+
+            cell[i] = cls < CLASS_IGNORED ? cls * slots + acc->u8_slot[scores[i]]
+                                          : ignored;
+            bad |= cls == CLASS_INVALID;
+        }
+        return !bad;
+    }
+
+    for (i = 0; i < n; i++) {
+        cell[i] = float_cell(acc, score_at(batch, first + i),
+                             classes[labels[i]]);
+        bad |= cell[i] == BAD_CELL;
+    }
+    return !bad;
+}
+
+/* Describes the first pixel of a rejected chunk in acc->last_error. */
+static prc_status explain_rejection(prc_accumulator *acc,
+                                    const prc_batch *batch, size_t first,
+                                    size_t n)
+{
+    const uint8_t *classes = class_table(acc, batch);
+    size_t plane = batch->height * batch->width;
+    size_t i, at;
+    prc_status status = PRC_E_LABEL;
+    uint8_t label = 0;
+    double s = 0.0;
+
+    for (i = 0; i < n; i++) {
+        label = ((const uint8_t *)batch->labels)[first + i];
+        s = score_at(batch, first + i);
+        if (classes[label] == CLASS_INVALID)
+            break;
+        if (float_cell(acc, s, classes[label]) == BAD_CELL) {
+            status = s != s ? PRC_E_NAN : PRC_E_RANGE;
+            break;
+        }
+    }
+
+    at = first + i;
+    if (status == PRC_E_LABEL)
+        snprintf(acc->last_error, sizeof acc->last_error,
+                 "image %zu, row %zu, column %zu: label %u is neither 0, 1 "
+                 "nor the ignore label", at / plane, at % plane / batch->width,
+                 at % batch->width, (unsigned)label);
+    else
+        snprintf(acc->last_error, sizeof acc->last_error,
+                 "image %zu, row %zu, column %zu: score %.9g %s", at / plane,
+                 at % plane / batch->width, at % batch->width, s,
+                 status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Counting                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static void fixed_add(prc__fixed *sum, double value, uint64_t sign)
+{
+    uint64_t q = (uint64_t)(value * FIXED_ONE);
+
+    if (sign == 1) {
+        sum->lo += q;
+        sum->hi += sum->lo < q;
+    } else {
+        sum->hi -= sum->lo < q;
+        sum->lo -= q;
+    }
+}
+
+static void add_or_count_nan(double x, uint64_t *nan_count, prc__fixed *sum,
+                             uint64_t sign)
+{
+    if (x != x)
+        *nan_count += sign;
+    else
+        fixed_add(sum, x, sign);
+}
+
+double prc__average_precision(const uint64_t *negatives,
+                              const uint64_t *positives, size_t slots,
+                              uint64_t total_positives)
+{
+    uint64_t tp = 0, fp = 0;
+    double sum = 0.0;
+    size_t k;
+
+    /* Row k counts slots above k; R[k] - R[k+1] = positives[k+1] / P. */
+    for (k = slots - 1; k-- > 0;) {
+        tp += positives[k + 1];
+        fp += negatives[k + 1];
+        if (positives[k + 1] != 0)
+            sum += (double)positives[k + 1] * ((double)tp / (double)(tp + fp));
+    }
+    return sum / (double)total_positives;
+}
+
+/*
+ * Adds one image's histogram (or removes it, sign = -1) to the per-image
+ * sums: its precision and recall at every row, and its AP.
+ */
+static void fold_image(prc_accumulator *acc, const uint64_t *counts,
+                       uint64_t positives, uint64_t sign)
+{
+    const uint64_t *neg = counts, *pos = counts + acc->slots;
+    double zd = acc->zero_division;
+    uint64_t tp = 0, fp = 0;
+    size_t k;
+
+    for (k = acc->bins + 1; k-- > 0;) {
+        double precision, recall;
+
+        tp += pos[k + 1];
+        fp += neg[k + 1];
+        precision = tp + fp ? (double)tp / (double)(tp + fp) : zd;
+        recall = positives ? (double)tp / (double)positives : zd;
+        add_or_count_nan(precision, &acc->precision_nan[k],
+                         &acc->precision_sum[k], sign);
+        add_or_count_nan(recall, &acc->recall_nan[k], &acc->recall_sum[k],
+                         sign);
+    }
+    if (positives == 0)
+        return;
+
+    fixed_add(&acc->ap_sum,
+              prc__average_precision(neg, pos, acc->slots, positives), sign);
+    acc->images_with_positives += sign;
+}
+
+struct image_tally {
+    uint64_t counted;
+    uint64_t positives;
+};
+
+/*
+ * Counts pixels [0, limit) of one image into `target` with increment `inc`
+ * (1, or 2^64 - 1 to take them away again), a chunk at a time.  Stops before
+ * the first chunk that holds a bad pixel and returns 0, with *done set to
+ * the pixels counted; returns 1 when all were counted.
+ */
+static int count_pixels(prc_accumulator *acc, const prc_batch *batch,
+                        size_t image, size_t limit, uint64_t *target,
+                        uint64_t inc, size_t *done, struct image_tally *tally)
+{
+    uint32_t cell[CHUNK];
+    size_t base = image * batch->height * batch->width;
+    uint32_t positive_lo = (uint32_t)acc->slots;
+    size_t at, i;
+
+    for (at = 0; at < limit; at += CHUNK) {
+        size_t n = limit - at < CHUNK ? limit - at : CHUNK;
+
+        if (!classify_chunk(acc, batch, base + at, n, cell)) {
+            *done = at;
+            return 0;
+        }
+        for (i = 0; i < n; i++) {
+            target[cell[i]] += inc;
+            tally->counted += cell[i] < 2 * positive_lo;
+            tally->positives += cell[i] - positive_lo < positive_lo;
+        }
+    }
+    *done = limit;
+    return 1;
+}
+
+static void tally_image(prc_accumulator *acc, const struct image_tally *t,
+                        uint64_t sign)
+{
+    if (t->counted == 0)
+        return;
+    acc->images += sign;
+    if (t->positives == 0)
+        acc->images_without_positives += sign;
+}
+
+/*
+ * Counts one image with increment `sign`.  On a bad pixel returns 0 with
+ * *done set to the start of the chunk that holds it.  In per-image mode the
+ * image goes through the scratch histogram first, so a bad pixel leaves no
+ * trace; in pooled mode the pixels before *done stay counted.
+ */
+static int feed_image(prc_accumulator *acc, const prc_batch *batch,
+                      size_t image, uint64_t sign, size_t *done)
+{
+    size_t plane = batch->height * batch->width;
+    size_t cells = 2 * acc->slots + 2;
+    struct image_tally tally = {0, 0};
+    size_t i;
+
+    if (!acc->per_image) {
+        if (!count_pixels(acc, batch, image, plane, acc->counts, sign, done,
+                          &tally))
+            return 0;
+        tally_image(acc, &tally, sign);
+        return 1;
+    }
+
+    memset(acc->image_counts, 0, cells * sizeof *acc->image_counts);
+    if (!count_pixels(acc, batch, image, plane, acc->image_counts, 1, done,
+                      &tally))
+        return 0;
+    for (i = 0; i < cells; i++)
+        acc->counts[i] += acc->image_counts[i] * sign;
+    tally_image(acc, &tally, sign);
+    if (tally.counted != 0)
+        fold_image(acc, acc->image_counts, tally.positives, sign);
+    return 1;
+}
+
+static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
+{
+    uint64_t pixels;
+
+    if (batch->scores == NULL || batch->labels == NULL || !batch->has_shape)
+        return PRC_E_INCOMPLETE;
+    pixels = (uint64_t)batch->images * batch->height * batch->width;
+    if (pixels > UINT64_MAX - acc->fed)
+        return PRC_E_COUNT_LIMIT;
+    return PRC_OK;
+}
+
+prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
+{
+    size_t plane, image, undo, done = 0, unused;
+    struct image_tally ignore = {0, 0};
+    prc_status status;
+
+    if (acc == NULL || batch == NULL)
+        return PRC_E_NULL;
+    status = check_batch(acc, batch);
+    if (status != PRC_OK) {
+        snprintf(acc->last_error, sizeof acc->last_error, "%s",
+                 prc_status_message(status));
+        return status;
+    }
+
+    plane = batch->height * batch->width;
+    for (image = 0; image < batch->images; image++) {
+        if (!feed_image(acc, batch, image, 1, &done))
+            break;
+    }
+    if (image == batch->images) {
+        acc->fed += (uint64_t)batch->images * plane;
+        return PRC_OK;
+    }
+
+    status = explain_rejection(acc, batch, image * plane + done,
+                               plane - done < CHUNK ? plane - done : CHUNK);
+    for (undo = 0; undo < image; undo++)
+        feed_image(acc, batch, undo, UINT64_MAX, &unused);
+    if (!acc->per_image && done != 0)
+        count_pixels(acc, batch, image, done, acc->counts, UINT64_MAX, &unused,
+                     &ignore);
+    return status;
+}

@@ -1,0 +1,106 @@
+/*
+ * options.c - the options object: one table gives every option's bounds and
+ * default, so setting, reading and the bounds query cannot disagree.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct option_spec {
+    int64_t min;
+    int64_t max;
+    int64_t default_value;
+};
+
+/* Indexed by option number; a zero-width row (min > max) is no option. */
+static const struct option_spec option_specs[PRC__OPTION_MAX + 1] = {
+    [0] = {1, 0, 0},
+    [PRC_OPT_BINS] = {1, 16777216, 1000},
+    [PRC_OPT_RULE] = {PRC_RULE_GE, PRC_RULE_GT, PRC_RULE_GE},
+    [PRC_OPT_ZERO_DIVISION] = {PRC_ZERO_DIVISION_ZERO, PRC_ZERO_DIVISION_NAN,
+                               PRC_ZERO_DIVISION_ZERO},
+    [PRC_OPT_IGNORE_LABEL] = {2, 255, 255},
+    [PRC_OPT_NAN_POLICY] = {PRC_POLICY_REJECT, PRC_POLICY_SKIP,
+                            PRC_POLICY_REJECT},
+    [PRC_OPT_RANGE_POLICY] = {PRC_POLICY_REJECT, PRC_POLICY_CLAMP,
+                              PRC_POLICY_REJECT},
+    [PRC_OPT_PER_IMAGE] = {0, 1, 0},
+};
+
+int prc__option_valid(prc_option option)
+{
+    return option >= 1 && option <= PRC__OPTION_MAX
+           && option_specs[option].min <= option_specs[option].max;
+}
+
+static int value_allowed(prc_option option, int64_t value)
+{
+    const struct option_spec *spec = &option_specs[option];
+
+    if (option == PRC_OPT_IGNORE_LABEL && value == PRC_NO_IGNORE_LABEL)
+        return 1;
+    return value >= spec->min && value <= spec->max;
+}
+
+prc_status prc_options_create(prc_options **out)
+{
+    prc_options *options;
+    int i;
+
+    if (out == NULL)
+        return PRC_E_NULL;
+    options = calloc(1, sizeof *options);
+    if (options == NULL)
+        return PRC_E_NOMEM;
+
+    for (i = 1; i <= PRC__OPTION_MAX; i++)
+        options->value[i] = option_specs[i].default_value;
+    *out = options;
+    return PRC_OK;
+}
+
+void prc_options_free(prc_options *options)
+{
+    free(options);
+}
+
+prc_status prc_options_set(prc_options *options, prc_option option,
+                           int64_t value)
+{
+    if (options == NULL)
+        return PRC_E_NULL;
+    if (!prc__option_valid(option))
+        return PRC_E_OPTION;
+    if (!value_allowed(option, value))
+        return PRC_E_OPTION_VALUE;
+
+    options->value[option] = value;
+    return PRC_OK;
+}
+
+prc_status prc_options_get(const prc_options *options, prc_option option,
+                           int64_t *value)
+{
+    if (options == NULL || value == NULL)
+        return PRC_E_NULL;
+    if (!prc__option_valid(option))
+        return PRC_E_OPTION;
+
+    *value = options->value[option];
+    return PRC_OK;
+}
+
+prc_status prc_option_bounds(prc_option option, int64_t *min, int64_t *max,
+                             int64_t *default_value)
+{
+    if (!prc__option_valid(option))
+        return PRC_E_OPTION;
+
+    if (min != NULL)
+        *min = option_specs[option].min;
+    if (max != NULL)
+        *max = option_specs[option].max;
+    if (default_value != NULL)
+        *default_value = option_specs[option].default_value;
+    return PRC_OK;
+}
