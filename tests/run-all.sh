@@ -1,0 +1,38 @@
+#!/bin/sh
+# The whole test suite, as CI runs it:
+#   1. gcc, warnings as errors: every ctest test (unit, brute force,
+#      scikit-learn, command line, packaging, ABI baseline);
+#   2. clang, warnings as errors, AddressSanitizer + UndefinedBehavior-
+#      Sanitizer: every test that runs our code natively;
+#   3. valgrind memcheck on the C test programs of a gcc build.
+# Build trees go to build/, build-sanitize/ and build-valgrind/.
+set -eu
+cd "$(dirname "$0")/.."
+sh .ci/deps.sh test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+step() { printf '\n=== %s\n' "$*"; }
+
+step "gcc build, full suite"
+cmake -S . -B build -G Ninja -DCMAKE_C_COMPILER=gcc -DPRC_WERROR=ON >/dev/null
+cmake --build build
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+step "clang build with AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-sanitize -G Ninja -DCMAKE_C_COMPILER=clang \
+    -DPRC_WERROR=ON -DPRC_SANITIZE=address,undefined -DPRC_ABI_CHECK=OFF \
+    >/dev/null
+cmake --build build-sanitize
+# Tests that load the library into Python (ctypes) cannot run under ASan
+# without preloading its runtime into the interpreter; they ran in step 1.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-sanitize --output-on-failure -j "$jobs" -LE ctypes
+
+step "valgrind memcheck on the C test programs"
+cmake -S . -B build-valgrind -G Ninja -DCMAKE_C_COMPILER=gcc \
+    -DPRC_ABI_CHECK=OFF \
+    "-DCMAKE_CROSSCOMPILING_EMULATOR=valgrind;--quiet;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite" \
+    >/dev/null
+cmake --build build-valgrind
+ctest --test-dir build-valgrind --output-on-failure -j "$jobs" -L unit
