@@ -35,31 +35,45 @@ double prc__zero_division_value(int64_t setting)
 }
 
 /*
- * The slot of a score in [0, 1]: how many thresholds it passes.  The guess
- * from s * B is off by at most one near a threshold; the exact comparisons
- * against the stored thresholds settle it, so the slot agrees with comparing
- * the score against every threshold in double precision.
+ * What the per-pixel code needs from an accumulator, copied into locals so
+ * that stores to the caller's cell buffer cannot force reloads.
  */
-static uint32_t slot_of(const prc_accumulator *acc, double s)
-{
-    const double *t = acc->thresholds;
-    size_t bins = acc->bins;
-    size_t slot = (size_t)(s * (double)bins) + 1;
+struct slotter {
+    const double *t; /* thresholds; t[B + 1] is +infinity */
+    double bins;
+    size_t last;     /* B */
+    uint32_t slots;  /* B + 2 */
+    int ge;
+};
 
-    if (slot > bins + 1)
-        slot = bins + 1;
-    if (acc->rule == PRC_RULE_GE) {
-        while (slot > 0 && t[slot - 1] > s)
-            slot--;
-        while (slot <= bins && t[slot] <= s)
-            slot++;
-    } else {
-        while (slot > 0 && t[slot - 1] >= s)
-            slot--;
-        while (slot <= bins && t[slot] < s)
-            slot++;
-    }
-    return (uint32_t)slot;
+static struct slotter slotter_of(const prc_accumulator *acc)
+{
+    struct slotter sl;
+
+    sl.t = acc->thresholds;
+    sl.bins = (double)acc->bins;
+    sl.last = acc->bins;
+    sl.slots = (uint32_t)acc->slots;
+    sl.ge = acc->rule == PRC_RULE_GE;
+    return sl;
+}
+
+/*
+ * The slot of a score s in [0, 1]: how many thresholds it passes.  g, the
+ * floor of s * B in double precision, is within one of the true number of
+ * thresholds below s, so thresholds g - 1 and below are always passed and
+ * g + 2 and above never are; comparing s with the stored thresholds g and
+ * g + 1 settles the rest exactly.
+ */
+static inline uint32_t slot_of(struct slotter sl, double s)
+{
+    size_t g = (size_t)(s * sl.bins);
+
+    if (g > sl.last)
+        g = sl.last;
+    if (sl.ge)
+        return (uint32_t)(g + (sl.t[g] <= s) + (sl.t[g + 1] <= s));
+    return (uint32_t)(g + (sl.t[g] < s) + (sl.t[g + 1] < s));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -82,7 +96,7 @@ static int allocate_arrays(prc_accumulator *acc)
     size_t rows = acc->bins + 1;
     size_t cells = 2 * acc->slots + 2;
 
-    acc->thresholds = malloc(rows * sizeof *acc->thresholds);
+    acc->thresholds = malloc((rows + 1) * sizeof *acc->thresholds);
     acc->counts = calloc(cells, sizeof *acc->counts);
     if (acc->thresholds == NULL || acc->counts == NULL)
         return 0;
@@ -107,8 +121,9 @@ static void build_tables(prc_accumulator *acc)
 
     for (k = 0; k <= acc->bins; k++)
         acc->thresholds[k] = (double)k / (double)acc->bins;
+    acc->thresholds[acc->bins + 1] = INFINITY;
     for (v = 0; v < 256; v++) {
-        acc->u8_slot[v] = slot_of(acc, (double)v / 255.0);
+        acc->u8_slot[v] = slot_of(slotter_of(acc), (double)v / 255.0);
         acc->label_class[v] = CLASS_INVALID;
         acc->bool_class[v] = CLASS_INVALID;
     }
@@ -240,7 +255,16 @@ static uint32_t float_cell(const prc_accumulator *acc, double s, int cls)
             return BAD_CELL;
         s = s < 0.0 ? 0.0 : 1.0;
     }
-    return (uint32_t)cls * (uint32_t)acc->slots + slot_of(acc, s);
+    return (uint32_t)cls * (uint32_t)acc->slots + slot_of(slotter_of(acc), s);
+}
+
+/* float_cell with the common case, a counted pixel in range, inline. */
+static inline uint32_t score_cell(const prc_accumulator *acc,
+                                  struct slotter sl, double s, uint32_t cls)
+{
+    if (cls < CLASS_IGNORED && s >= 0.0 && s <= 1.0)
+        return cls * sl.slots + slot_of(sl, s);
+    return float_cell(acc, s, (int)cls);
 }
 
 static double score_at(const prc_batch *batch, size_t i)
@@ -271,7 +295,7 @@ static int classify_chunk(const prc_accumulator *acc, const prc_batch *batch,
 {
     const uint8_t *labels = (const uint8_t *)batch->labels + first;
     const uint8_t *classes = class_table(acc, batch);
-    uint32_t slots = (uint32_t)acc->slots;
+    struct slotter sl = slotter_of(acc);
     uint32_t ignored = (uint32_t)PRC__IGNORED_CELL(acc);
     uint32_t bad = 0;
     size_t i;
@@ -282,15 +306,27 @@ static int classify_chunk(const prc_accumulator *acc, const prc_batch *batch,
         for (i = 0; i < n; i++) {
             uint32_t cls = classes[labels[i]];
 
-            cell[i] = cls < CLASS_IGNORED ? cls * slots + acc->u8_slot[scores[i]]
-                                          : ignored;
+            cell[i] = cls < CLASS_IGNORED
+                          ? cls * sl.slots + acc->u8_slot[scores[i]]
+                          : ignored;
             bad |= cls == CLASS_INVALID;
         }
         return !bad;
     }
 
+    if (batch->score_dtype == PRC_DTYPE_FLOAT32) {
+        const float *scores = (const float *)batch->scores + first;
+
+        for (i = 0; i < n; i++) {
+            cell[i] = score_cell(acc, sl, scores[i], classes[labels[i]]);
+            bad |= cell[i] == BAD_CELL;
+        }
+        return !bad;
+    }
+
     for (i = 0; i < n; i++) {
-        cell[i] = float_cell(acc, score_at(batch, first + i),
+        cell[i] = score_cell(acc, sl,
+                             ((const double *)batch->scores)[first + i],
                              classes[labels[i]]);
         bad |= cell[i] == BAD_CELL;
     }
@@ -427,24 +463,30 @@ static int count_pixels(prc_accumulator *acc, const prc_batch *batch,
 {
     uint32_t cell[CHUNK];
     size_t base = image * batch->height * batch->width;
-    uint32_t positive_lo = (uint32_t)acc->slots;
+    uint32_t slots = (uint32_t)acc->slots;
+    uint64_t counted = 0, positives = 0;
     size_t at, i;
+    int ok = 1;
 
     for (at = 0; at < limit; at += CHUNK) {
         size_t n = limit - at < CHUNK ? limit - at : CHUNK;
 
         if (!classify_chunk(acc, batch, base + at, n, cell)) {
-            *done = at;
-            return 0;
+            ok = 0;
+            break;
         }
+        /* Local tallies: target[] could alias *tally, which would force a
+         * reload per pixel. */
         for (i = 0; i < n; i++) {
             target[cell[i]] += inc;
-            tally->counted += cell[i] < 2 * positive_lo;
-            tally->positives += cell[i] - positive_lo < positive_lo;
+            counted += cell[i] < 2 * slots;
+            positives += cell[i] - slots < slots;
         }
     }
-    *done = limit;
-    return 1;
+    *done = ok ? limit : at;
+    tally->counted += counted;
+    tally->positives += positives;
+    return ok;
 }
 
 static void tally_image(prc_accumulator *acc, const struct image_tally *t,

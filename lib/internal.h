@@ -51,7 +51,7 @@ struct prc_accumulator {
     int rule;
     int per_image;
     double zero_division;
-    double *thresholds;  /* bins + 1 values, k / bins */
+    double *thresholds;  /* k / bins for k = 0..bins, then +infinity */
     uint32_t u8_slot[256];
     uint8_t label_class[256]; /* for PRC_DTYPE_UINT8 labels */
     uint8_t bool_class[256];  /* for PRC_DTYPE_BOOL labels */
