@@ -1,0 +1,326 @@
+/*
+ * eval_args.c - the command line of prcurve-eval.
+ */
+#include "eval.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { LIST, FLAG, VALUE };
+
+struct option_spec {
+    const char *name;
+    enum kind kind;
+    int (*apply)(struct eval_config *config, const char *value);
+};
+
+void eval_error(const char *format, ...)
+{
+    va_list args;
+
+    fputs("prcurve-eval: ", stderr);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+}
+
+void eval_print_help(void)
+{
+    fputs(
+"Usage: prcurve-eval --scores PATH... --labels PATH... [OPTION]...\n"
+"Precision-recall curve of a segmentation model's probability maps against\n"
+"ground-truth masks, counted in one pass over the pixels.\n"
+"\n"
+"  --scores PATH...     score maps: .npy, float32, float64 or uint8 (v/255),\n"
+"                       shape H x W or N x H x W, C order, values in [0, 1]\n"
+"  --labels PATH...     label maps: .npy (uint8 or bool) or 8-bit grayscale\n"
+"                       PNG; 0 negative, 1 positive, the ignore label ignored\n"
+"                       The i-th scores file pairs with the i-th labels file.\n"
+"                       With different numbers of files, the images of each\n"
+"                       list are taken in order (e.g. one N x H x W scores\n"
+"                       file against N PNG files).\n"
+"  --bins N             thresholds k/N for k = 0..N (default 1000)\n"
+"  --rule ge|gt         predicted positive: score >= t (default) or > t\n"
+"  --ignore L|none      label value that counts nowhere (default 255)\n"
+"  --zero-division 0|1|nan\n"
+"                       precision or recall where its denominator is 0\n"
+"                       (default 0)\n"
+"  --per-image          also the mean curve over images and mean image AP\n"
+"  --json               print one JSON object instead of the summary\n"
+"  --csv FILE           write the curve table to FILE\n"
+"  --help               print this help and exit\n"
+"  --version            print the library version and exit\n"
+"\n"
+"Exit status: 0 on success, 1 on bad data, 2 on bad usage.\n"
+"\n"
+"Examples:\n"
+"  prcurve-eval --scores scores.npy --labels labels/slice_*.png\n"
+"  prcurve-eval --scores a.npy b.npy --labels a_mask.npy b_mask.npy \\\n"
+"      --bins 10000 --per-image --json --csv curve.csv\n"
+"  prcurve-eval --scores probs.npy --labels masks.npy --bins 99 --rule gt\n",
+        stdout);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A whole-string decimal integer, nothing else. */
+static int parse_integer(const char *text, long long *out)
+{
+    char *end;
+    long long value;
+
+    if (!(text[0] >= '0' && text[0] <= '9') && text[0] != '-'
+        && text[0] != '+')
+        return -1;
+    errno = 0;
+    value = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0')
+        return -1;
+    *out = value;
+    return 0;
+}
+
+/* Sets a numeric option, reporting the library's bounds if it refuses. */
+static int set_number(struct eval_config *config, prc_option option,
+                      const char *name, const char *text, const char *extra)
+{
+    long long value;
+    int64_t min = 0, max = 0;
+    prc_status status;
+
+    if (parse_integer(text, &value) != 0) {
+        eval_error("%s: '%s' is not an integer", name, text);
+        return EVAL_USAGE_ERROR;
+    }
+
+    status = prc_options_set(config->options, option, (int64_t)value);
+    if (status == PRC_E_OPTION_VALUE
+        && prc_option_bounds(option, &min, &max, NULL) == PRC_OK) {
+        eval_error("%s %s is out of range (%lld..%lld%s)", name, text,
+                   (long long)min, (long long)max, extra);
+        return EVAL_USAGE_ERROR;
+    }
+    if (status != PRC_OK) {
+        eval_error("%s %s: %s", name, text, prc_status_message(status));
+        return EVAL_USAGE_ERROR;
+    }
+    return EVAL_OK;
+}
+
+static int set_choice(struct eval_config *config, prc_option option,
+                      int64_t value)
+{
+    prc_status status = prc_options_set(config->options, option, value);
+
+    if (status != PRC_OK) {
+        eval_error("%s", prc_status_message(status));
+        return EVAL_USAGE_ERROR;
+    }
+    return EVAL_OK;
+}
+
+static int apply_bins(struct eval_config *config, const char *value)
+{
+    return set_number(config, PRC_OPT_BINS, "--bins", value, "");
+}
+
+static int apply_ignore(struct eval_config *config, const char *value)
+{
+    if (strcmp(value, "none") == 0)
+        return set_choice(config, PRC_OPT_IGNORE_LABEL, PRC_NO_IGNORE_LABEL);
+    return set_number(config, PRC_OPT_IGNORE_LABEL, "--ignore", value,
+                      ", or none");
+}
+
+static int apply_rule(struct eval_config *config, const char *value)
+{
+    if (strcmp(value, "ge") == 0)
+        return set_choice(config, PRC_OPT_RULE, PRC_RULE_GE);
+    if (strcmp(value, "gt") == 0)
+        return set_choice(config, PRC_OPT_RULE, PRC_RULE_GT);
+    eval_error("--rule must be ge or gt, not '%s'", value);
+    return EVAL_USAGE_ERROR;
+}
+
+static int apply_zero_division(struct eval_config *config, const char *value)
+{
+    static const char *const names[3] = {"0", "1", "nan"};
+    static const int values[3] = {PRC_ZERO_DIVISION_ZERO,
+                                  PRC_ZERO_DIVISION_ONE,
+                                  PRC_ZERO_DIVISION_NAN};
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (strcmp(value, names[i]) == 0)
+            return set_choice(config, PRC_OPT_ZERO_DIVISION, values[i]);
+    eval_error("--zero-division must be 0, 1 or nan, not '%s'", value);
+    return EVAL_USAGE_ERROR;
+}
+
+static int apply_csv(struct eval_config *config, const char *value)
+{
+    if (value[0] == '\0') {
+        eval_error("--csv needs a file name");
+        return EVAL_USAGE_ERROR;
+    }
+    config->csv = value;
+    return EVAL_OK;
+}
+
+static int apply_flag(struct eval_config *config, const char *name)
+{
+    if (strcmp(name, "--per-image") == 0) {
+        config->per_image = 1;
+        return set_choice(config, PRC_OPT_PER_IMAGE, 1);
+    }
+    if (strcmp(name, "--json") == 0)
+        config->json = 1;
+    else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        config->help = 1;
+    else
+        config->version = 1;
+    return EVAL_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The command line                                                         */
+/* ------------------------------------------------------------------------ */
+
+static const struct option_spec specs[] = {
+    {"--scores", LIST, NULL},
+    {"--labels", LIST, NULL},
+    {"--bins", VALUE, apply_bins},
+    {"--rule", VALUE, apply_rule},
+    {"--ignore", VALUE, apply_ignore},
+    {"--zero-division", VALUE, apply_zero_division},
+    {"--csv", VALUE, apply_csv},
+    {"--per-image", FLAG, NULL},
+    {"--json", FLAG, NULL},
+    {"--help", FLAG, NULL},
+    {"-h", FLAG, NULL},
+    {"--version", FLAG, NULL},
+};
+
+/* The spec whose name is the part of arg before any '='. */
+static const struct option_spec *find_spec(const char *arg)
+{
+    size_t n = strcspn(arg, "=");
+    size_t i;
+
+    for (i = 0; i < sizeof specs / sizeof specs[0]; i++)
+        if (strlen(specs[i].name) == n && strncmp(arg, specs[i].name, n) == 0)
+            return &specs[i];
+    return NULL;
+}
+
+static int is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != '\0';
+}
+
+static void append(struct eval_config *config, const char **list,
+                   const char *path)
+{
+    if (list == config->scores)
+        config->scores[config->n_scores++] = path;
+    else
+        config->labels[config->n_labels++] = path;
+}
+
+/* Handles argv[*i], an option; may consume the next argument as its value.
+ * Sets *list to the list that following paths go to, or NULL. */
+static int parse_option(int argc, char **argv, int *i,
+                        struct eval_config *config, const char ***list)
+{
+    const char *arg = argv[*i];
+    const struct option_spec *spec = find_spec(arg);
+    const char *value = strchr(arg, '=');
+
+    *list = NULL;
+    if (spec == NULL) {
+        eval_error("unknown option '%s' (see --help)", arg);
+        return EVAL_USAGE_ERROR;
+    }
+    if (value != NULL)
+        value++;
+
+    if (spec->kind == LIST) {
+        *list = spec->name[2] == 's' ? config->scores : config->labels;
+        if (value != NULL)
+            append(config, *list, value);
+        return EVAL_OK;
+    }
+    if (spec->kind == FLAG && value != NULL) {
+        eval_error("%s takes no value", spec->name);
+        return EVAL_USAGE_ERROR;
+    }
+    if (spec->kind == FLAG)
+        return apply_flag(config, spec->name);
+
+    if (value == NULL && (*i + 1 >= argc || is_option(argv[*i + 1]))) {
+        eval_error("%s needs a value (see --help)", spec->name);
+        return EVAL_USAGE_ERROR;
+    }
+    if (value == NULL)
+        value = argv[++*i];
+    return spec->apply(config, value);
+}
+
+static int check_complete(const struct eval_config *config)
+{
+    if (config->help || config->version)
+        return EVAL_OK;
+    if (config->n_scores == 0) {
+        eval_error("no --scores files given (see --help)");
+        return EVAL_USAGE_ERROR;
+    }
+    if (config->n_labels == 0) {
+        eval_error("no --labels files given (see --help)");
+        return EVAL_USAGE_ERROR;
+    }
+    return EVAL_OK;
+}
+
+int eval_parse_args(int argc, char **argv, struct eval_config *config)
+{
+    const char **list = NULL;
+    int i, rc;
+
+    memset(config, 0, sizeof *config);
+    config->scores = malloc((size_t)argc * sizeof *config->scores);
+    config->labels = malloc((size_t)argc * sizeof *config->labels);
+    if (config->scores == NULL || config->labels == NULL
+        || prc_options_create(&config->options) != PRC_OK) {
+        eval_error("out of memory");
+        return EVAL_DATA_ERROR;
+    }
+
+    for (i = 1; i < argc; i++) {
+        if (is_option(argv[i])) {
+            rc = parse_option(argc, argv, &i, config, &list);
+            if (rc != EVAL_OK)
+                return rc;
+            continue;
+        }
+        if (list == NULL) {
+            eval_error("unexpected argument '%s' (see --help)", argv[i]);
+            return EVAL_USAGE_ERROR;
+        }
+        append(config, list, argv[i]);
+    }
+    return check_complete(config);
+}
+
+void eval_config_free(struct eval_config *config)
+{
+    free(config->scores);
+    free(config->labels);
+    prc_options_free(config->options);
+    memset(config, 0, sizeof *config);
+}

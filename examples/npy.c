@@ -1,0 +1,560 @@
+/*
+ * npy.c - a strict reader and a small writer for NumPy .npy files.
+ *
+ * The format: the magic "\x93NUMPY", a major and a minor version byte, the
+ * header length (2 bytes little-endian in version 1.0, 4 bytes in 2.0 and
+ * 3.0), then a Python dict literal with the keys 'descr', 'fortran_order'
+ * and 'shape', padded with spaces and a newline, then the raw elements.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "npy.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define NPY_MAGIC "\x93NUMPY"
+#define NPY_MAGIC_SIZE 6
+#define NPY_MAX_DIMS 32
+#define NPY_MAX_STRING 32
+
+/* A cursor over the header text, with room for the first error. */
+struct parser {
+    const char *p;
+    const char *end;
+    char *err;
+    size_t err_size;
+};
+
+/* What the header dict says, before it is checked. */
+struct header {
+    char descr[NPY_MAX_STRING];
+    int fortran_order;
+    size_t ndim;
+    size_t shape[NPY_MAX_DIMS];
+    int seen_descr, seen_order, seen_shape;
+};
+
+static int fail(char *err, size_t err_size, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    vsnprintf(err, err_size, format, args);
+    va_end(args);
+    return -1;
+}
+
+static int host_is_little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char first;
+
+    memcpy(&first, &one, 1);
+    return first == 1;
+}
+
+const char *npy_type_name(enum npy_type type)
+{
+    switch (type) {
+    case NPY_FLOAT32: return "float32";
+    case NPY_FLOAT64: return "float64";
+    case NPY_UINT8: return "uint8";
+    case NPY_BOOL: return "bool";
+    }
+    return "unknown";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Header dict parsing                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void skip_space(struct parser *ps)
+{
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t'
+                               || *ps->p == '\n' || *ps->p == '\r'))
+        ps->p++;
+}
+
+static int expect_char(struct parser *ps, char c, const char *where)
+{
+    skip_space(ps);
+    if (ps->p >= ps->end || *ps->p != c)
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: expected '%c' %s", c, where);
+    ps->p++;
+    return 0;
+}
+
+static int parse_string(struct parser *ps, char *out, size_t out_size)
+{
+    char quote;
+    size_t n = 0;
+
+    skip_space(ps);
+    if (ps->p >= ps->end || (*ps->p != '\'' && *ps->p != '"'))
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: expected a quoted string");
+    quote = *ps->p++;
+
+    while (ps->p < ps->end && *ps->p != quote) {
+        if (*ps->p == '\\' || n + 1 >= out_size)
+            return fail(ps->err, ps->err_size,
+                        "malformed .npy header: unexpected string");
+        out[n++] = *ps->p++;
+    }
+    if (ps->p >= ps->end)
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: unterminated string");
+    ps->p++;
+    out[n] = '\0';
+    return 0;
+}
+
+static int parse_bool(struct parser *ps, int *out)
+{
+    skip_space(ps);
+    if (ps->end - ps->p >= 4 && memcmp(ps->p, "True", 4) == 0) {
+        ps->p += 4;
+        *out = 1;
+        return 0;
+    }
+    if (ps->end - ps->p >= 5 && memcmp(ps->p, "False", 5) == 0) {
+        ps->p += 5;
+        *out = 0;
+        return 0;
+    }
+    return fail(ps->err, ps->err_size,
+                "malformed .npy header: 'fortran_order' is not True/False");
+}
+
+static int parse_size(struct parser *ps, size_t *out)
+{
+    size_t value = 0;
+    const char *start = ps->p;
+
+    while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
+        size_t digit = (size_t)(*ps->p - '0');
+
+        if (value > (SIZE_MAX - digit) / 10)
+            return fail(ps->err, ps->err_size,
+                        "declared shape is too large for this machine");
+        value = value * 10 + digit;
+        ps->p++;
+    }
+    if (ps->p == start)
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: 'shape' is not a tuple of "
+                    "non-negative integers");
+    *out = value;
+    return 0;
+}
+
+/* A tuple of integers: "()", "(5,)", "(2, 3)" or "(2, 3,)". */
+static int parse_shape(struct parser *ps, struct header *h)
+{
+    if (expect_char(ps, '(', "to start 'shape'") != 0)
+        return -1;
+
+    h->ndim = 0;
+    for (;;) {
+        skip_space(ps);
+        if (ps->p < ps->end && *ps->p == ')')
+            break;
+        if (h->ndim == NPY_MAX_DIMS)
+            return fail(ps->err, ps->err_size,
+                        "declared shape has too many dimensions");
+        if (parse_size(ps, &h->shape[h->ndim]) != 0)
+            return -1;
+        h->ndim++;
+        skip_space(ps);
+        if (ps->p < ps->end && *ps->p == ',')
+            ps->p++;
+        else if (ps->p >= ps->end || *ps->p != ')')
+            return fail(ps->err, ps->err_size,
+                        "malformed .npy header: bad 'shape' tuple");
+    }
+    ps->p++;
+    return 0;
+}
+
+static int parse_entry(struct parser *ps, struct header *h)
+{
+    char key[NPY_MAX_STRING];
+
+    if (parse_string(ps, key, sizeof key) != 0
+        || expect_char(ps, ':', "after a key") != 0)
+        return -1;
+
+    if (strcmp(key, "descr") == 0 && !h->seen_descr) {
+        h->seen_descr = 1;
+        return parse_string(ps, h->descr, sizeof h->descr);
+    }
+    if (strcmp(key, "fortran_order") == 0 && !h->seen_order) {
+        h->seen_order = 1;
+        return parse_bool(ps, &h->fortran_order);
+    }
+    if (strcmp(key, "shape") == 0 && !h->seen_shape) {
+        h->seen_shape = 1;
+        return parse_shape(ps, h);
+    }
+    return fail(ps->err, ps->err_size,
+                "malformed .npy header: unexpected or repeated key '%s'",
+                key);
+}
+
+static int parse_dict(struct parser *ps, struct header *h)
+{
+    if (expect_char(ps, '{', "at the start") != 0)
+        return -1;
+
+    for (;;) {
+        skip_space(ps);
+        if (ps->p < ps->end && *ps->p == '}')
+            break;
+        if (parse_entry(ps, h) != 0)
+            return -1;
+        skip_space(ps);
+        if (ps->p < ps->end && *ps->p == ',')
+            ps->p++;
+        else if (ps->p >= ps->end || *ps->p != '}')
+            return fail(ps->err, ps->err_size,
+                        "malformed .npy header: expected ',' or '}'");
+    }
+    ps->p++;
+
+    skip_space(ps);
+    if (ps->p != ps->end)
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: text after the dict");
+    if (!h->seen_descr || !h->seen_order || !h->seen_shape)
+        return fail(ps->err, ps->err_size,
+                    "malformed .npy header: 'descr', 'fortran_order' or "
+                    "'shape' missing");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Header checks                                                            */
+/* ------------------------------------------------------------------------ */
+
+static int check_descr(const char *descr, struct npy_info *info, char *err,
+                       size_t err_size)
+{
+    char order = descr[0];
+    const char *code = descr + 1;
+
+    if (order == '\0' || strchr("<>|=", order) == NULL)
+        return fail(err, err_size, "unsupported dtype '%s'", descr);
+
+    if (strcmp(code, "u1") == 0 || strcmp(code, "b1") == 0) {
+        info->type = code[0] == 'u' ? NPY_UINT8 : NPY_BOOL;
+        info->item_size = 1;
+        return 0;
+    }
+    if (strcmp(code, "f4") != 0 && strcmp(code, "f8") != 0)
+        return fail(err, err_size, "unsupported dtype '%s' (expected <f4, "
+                    "<f8, |u1 or |b1)", descr);
+    if (order == '|')
+        return fail(err, err_size, "unsupported dtype '%s'", descr);
+    if (order == '>')
+        return fail(err, err_size, "big-endian dtype '%s' is not supported "
+                    "(save as little-endian)", descr);
+    if (!host_is_little_endian())
+        return fail(err, err_size, "dtype '%s' needs a little-endian host",
+                    descr);
+    info->type = code[1] == '4' ? NPY_FLOAT32 : NPY_FLOAT64;
+    info->item_size = code[1] == '4' ? 4 : 8;
+    return 0;
+}
+
+static int check_shape(const struct header *h, struct npy_info *info,
+                       char *err, size_t err_size)
+{
+    size_t i;
+
+    if (h->ndim != 2 && h->ndim != 3)
+        return fail(err, err_size, "array has %zu dimension(s); expected "
+                    "H x W or N x H x W", h->ndim);
+
+    info->ndim = h->ndim;
+    info->shape[0] = h->ndim == 3 ? h->shape[0] : 1;
+    info->shape[1] = h->shape[h->ndim - 2];
+    info->shape[2] = h->shape[h->ndim - 1];
+
+    info->count = 1;
+    for (i = 0; i < 3; i++) {
+        if (info->shape[i] == 0)
+            return fail(err, err_size, "array has a zero dimension");
+        if (info->count > SIZE_MAX / info->shape[i])
+            return fail(err, err_size,
+                        "declared shape is too large for this machine");
+        info->count *= info->shape[i];
+    }
+    if (info->count > SIZE_MAX / info->item_size)
+        return fail(err, err_size,
+                    "declared shape is too large for this machine");
+    return 0;
+}
+
+static int check_header(const char *text, size_t size, struct npy_info *info,
+                        char *err, size_t err_size)
+{
+    struct header h;
+    struct parser ps;
+
+    memset(&h, 0, sizeof h);
+    ps.p = text;
+    ps.end = text + size;
+    ps.err = err;
+    ps.err_size = err_size;
+
+    if (memchr(text, '\0', size) != NULL)
+        return fail(err, err_size, "malformed .npy header: NUL byte");
+    if (parse_dict(&ps, &h) != 0)
+        return -1;
+    if (h.fortran_order)
+        return fail(err, err_size, "Fortran-order arrays are not supported "
+                    "(save a C-order array)");
+    if (check_descr(h.descr, info, err, err_size) != 0)
+        return -1;
+    return check_shape(&h, info, err, err_size);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static int read_preamble(FILE *f, size_t *header_size, size_t *data_offset,
+                         char *err, size_t err_size)
+{
+    unsigned char b[12];
+
+    if (fread(b, 1, 8, f) != 8 || memcmp(b, NPY_MAGIC, NPY_MAGIC_SIZE) != 0)
+        return fail(err, err_size, "not a .npy file (bad magic)");
+    if ((b[6] != 1 && b[6] != 2 && b[6] != 3) || b[7] != 0)
+        return fail(err, err_size, "unsupported .npy format version %u.%u",
+                    (unsigned)b[6], (unsigned)b[7]);
+
+    if (b[6] == 1) {
+        if (fread(b + 8, 1, 2, f) != 2)
+            return fail(err, err_size, "file is truncated in its header");
+        *header_size = (size_t)b[8] | (size_t)b[9] << 8;
+        *data_offset = 10 + *header_size;
+        return 0;
+    }
+    if (fread(b + 8, 1, 4, f) != 4)
+        return fail(err, err_size, "file is truncated in its header");
+    if (b[11] != 0 || b[10] != 0)
+        return fail(err, err_size, "malformed .npy header: too long");
+    *header_size = (size_t)b[8] | (size_t)b[9] << 8;
+    *data_offset = 12 + *header_size;
+    return 0;
+}
+
+/* The file must hold exactly the declared data after the header. */
+static int check_file_size(FILE *f, const struct npy_info *info, char *err,
+                           size_t err_size)
+{
+    struct stat st;
+    size_t data_bytes = info->count * info->item_size;
+    uintmax_t actual;
+
+    if (fstat(fileno(f), &st) != 0)
+        return fail(err, err_size, "cannot stat: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(err, err_size, "not a regular file");
+
+    actual = (uintmax_t)st.st_size;
+    if (actual < info->data_offset
+        || actual - info->data_offset < data_bytes)
+        return fail(err, err_size, "file is truncated: the header declares "
+                    "%zu bytes of data but the file holds %ju",
+                    data_bytes, actual - info->data_offset);
+    if (actual - info->data_offset > data_bytes)
+        return fail(err, err_size, "file holds %ju bytes after the %zu "
+                    "declared bytes of data",
+                    actual - info->data_offset - data_bytes, data_bytes);
+    return 0;
+}
+
+static int read_info(FILE *f, struct npy_info *info, char *err,
+                     size_t err_size)
+{
+    size_t header_size = 0;
+    char *text;
+    int rc;
+
+    if (read_preamble(f, &header_size, &info->data_offset, err,
+                      err_size) != 0)
+        return -1;
+
+    text = malloc(header_size + 1);
+    if (text == NULL)
+        return fail(err, err_size, "out of memory");
+    if (fread(text, 1, header_size, f) != header_size) {
+        free(text);
+        return fail(err, err_size, "file is truncated in its header");
+    }
+    text[header_size] = '\0';
+
+    rc = check_header(text, header_size, info, err, err_size);
+    free(text);
+    if (rc != 0)
+        return -1;
+    return check_file_size(f, info, err, err_size);
+}
+
+static FILE *open_file(const char *path, const char *mode, char *err,
+                       size_t err_size)
+{
+    FILE *f = fopen(path, mode);
+
+    if (f == NULL)
+        fail(err, err_size, "cannot open: %s", strerror(errno));
+    return f;
+}
+
+int npy_probe(const char *path, struct npy_info *info, char *err,
+              size_t err_size)
+{
+    FILE *f = open_file(path, "rb", err, err_size);
+    int rc;
+
+    if (f == NULL)
+        return -1;
+    rc = read_info(f, info, err, err_size);
+    fclose(f);
+    return rc;
+}
+
+int npy_read(const char *path, struct npy_info *info, void **data,
+             char *err, size_t err_size)
+{
+    FILE *f = open_file(path, "rb", err, err_size);
+    size_t bytes;
+    void *buffer;
+
+    if (f == NULL)
+        return -1;
+    if (read_info(f, info, err, err_size) != 0) {
+        fclose(f);
+        return -1;
+    }
+
+    bytes = info->count * info->item_size;
+    buffer = malloc(bytes);
+    if (buffer == NULL) {
+        fclose(f);
+        return fail(err, err_size, "out of memory for %zu bytes", bytes);
+    }
+    if (fread(buffer, 1, bytes, f) != bytes || fgetc(f) != EOF) {
+        free(buffer);
+        fclose(f);
+        return fail(err, err_size, "file changed while being read");
+    }
+
+    fclose(f);
+    *data = buffer;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static const char *type_descr(enum npy_type type)
+{
+    switch (type) {
+    case NPY_FLOAT32: return "<f4";
+    case NPY_FLOAT64: return "<f8";
+    case NPY_UINT8: return "|u1";
+    case NPY_BOOL: return "|b1";
+    }
+    return NULL;
+}
+
+static size_t type_size(enum npy_type type)
+{
+    return type == NPY_FLOAT32 ? 4 : type == NPY_FLOAT64 ? 8 : 1;
+}
+
+/* Version 1.0 header, padded as NumPy pads it: the data starts at a
+ * multiple of 64 bytes. */
+static int write_header(FILE *f, enum npy_type type, size_t ndim,
+                        const size_t *shape)
+{
+    char text[256];
+    int n;
+    size_t len;
+
+    if (ndim == 2)
+        n = snprintf(text, sizeof text, "{'descr': '%s', 'fortran_order': "
+                     "False, 'shape': (%zu, %zu), }", type_descr(type),
+                     shape[0], shape[1]);
+    else
+        n = snprintf(text, sizeof text, "{'descr': '%s', 'fortran_order': "
+                     "False, 'shape': (%zu, %zu, %zu), }", type_descr(type),
+                     shape[0], shape[1], shape[2]);
+    if (n < 0 || (size_t)n + 64 >= sizeof text)
+        return -1;
+
+    len = (size_t)n;
+    while ((10 + len + 1) % 64 != 0)
+        text[len++] = ' ';
+    text[len++] = '\n';
+
+    fwrite(NPY_MAGIC, 1, NPY_MAGIC_SIZE, f);
+    fputc(1, f);
+    fputc(0, f);
+    fputc((int)(len & 0xff), f);
+    fputc((int)(len >> 8), f);
+    return fwrite(text, 1, len, f) == len ? 0 : -1;
+}
+
+/* Writes each element's bytes least significant first. */
+static int write_data(FILE *f, enum npy_type type, size_t count,
+                      const void *data)
+{
+    size_t size = type_size(type);
+    const unsigned char *bytes = data;
+    size_t i, j;
+
+    if (size == 1 || host_is_little_endian())
+        return fwrite(data, size, count, f) == count ? 0 : -1;
+
+    for (i = 0; i < count; i++)
+        for (j = 0; j < size; j++)
+            if (fputc(bytes[i * size + size - 1 - j], f) == EOF)
+                return -1;
+    return 0;
+}
+
+int npy_write(const char *path, enum npy_type type, size_t ndim,
+              const size_t *shape, const void *data, char *err,
+              size_t err_size)
+{
+    FILE *f;
+    size_t count = 1, i;
+    int rc;
+
+    if ((ndim != 2 && ndim != 3) || type_descr(type) == NULL)
+        return fail(err, err_size, "cannot write this array as .npy");
+    for (i = 0; i < ndim; i++)
+        count *= shape[i];
+
+    f = open_file(path, "wb", err, err_size);
+    if (f == NULL)
+        return -1;
+    rc = write_header(f, type, ndim, shape);
+    if (rc == 0)
+        rc = write_data(f, type, count, data);
+    if (fclose(f) != 0 || rc != 0)
+        return fail(err, err_size, "write failed: %s", strerror(errno));
+    return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * npy.h - reading and writing NumPy .npy arrays of 2 or 3 dimensions.
+ *
+ * Only what prcurve-eval needs: little-endian or one-byte element types,
+ * C order, shape H x W or N x H x W.  Anything else is refused with a
+ * one-line reason.  Nothing in the header is trusted: every size is checked
+ * for overflow and the file must hold exactly the declared data.
+ */
+#ifndef PRC_EXAMPLES_NPY_H
+#define PRC_EXAMPLES_NPY_H
+
+#include <stddef.h>
+
+enum npy_type {
+    NPY_FLOAT32 = 1, /* '<f4' */
+    NPY_FLOAT64 = 2, /* '<f8' */
+    NPY_UINT8 = 3,   /* '|u1' */
+    NPY_BOOL = 4     /* '|b1' */
+};
+
+/* Size of the one-line reason left in an error buffer. */
+#define NPY_ERROR_SIZE 256
+
+struct npy_info {
+    enum npy_type type;
+    size_t item_size;   /* bytes per element */
+    size_t ndim;        /* 2 or 3 */
+    size_t shape[3];    /* images, height, width (images = 1 for 2-D) */
+    size_t count;       /* images * height * width */
+    size_t data_offset; /* bytes before the data */
+};
+
+/* Reads only the header of `path` into *info.  Returns 0, or -1 with a
+ * reason (without the file name) in err. */
+int npy_probe(const char *path, struct npy_info *info, char *err,
+              size_t err_size);
+
+/* Reads the whole file: header into *info, data into a new buffer stored in
+ * *data (free with free()).  Returns 0, or -1 with a reason in err. */
+int npy_read(const char *path, struct npy_info *info, void **data,
+             char *err, size_t err_size);
+
+/* Writes a little-endian C-order array of `ndim` (2 or 3) dimensions in
+ * format version 1.0.  `data` holds the elements in host order; they are
+ * written little-endian whatever the host.  Returns 0, or -1 with a reason
+ * in err. */
+int npy_write(const char *path, enum npy_type type, size_t ndim,
+              const size_t *shape, const void *data, char *err,
+              size_t err_size);
+
+/* A short name of a type, e.g. "float32". */
+const char *npy_type_name(enum npy_type type);
+
+#endif /* PRC_EXAMPLES_NPY_H */
