@@ -105,13 +105,21 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_NOT_ENABLED, 14, "per-image mode was not enabled")                \
     X(PRC_E_NO_POSITIVES, 15, "undefined: no positive pixel was fed")         \
     X(PRC_E_NO_IMAGES, 16, "undefined: no image was fed")                     \
-    X(PRC_E_COUNT_LIMIT, 17, "feeding would exceed the 2^64 pixel count")
+    X(PRC_E_COUNT_LIMIT, 17, "a pixel or image count would exceed its cap") \
+    X(PRC_E_MISMATCH, 18, "accumulators have different options")          \
+    X(PRC_E_BUFFER, 19, "buffer too small")                                 \
+    X(PRC_E_FORMAT, 20, "not a well-formed serialized accumulator")         \
+    X(PRC_E_VERSION, 21, "serialized by a newer, unknown format version")   \
+    X(PRC_E_CHECKSUM, 22, "serialized state fails its checksum")            \
+    X(PRC_E_STATE, 23, "counts are inconsistent with each other")
 
 #define PRC__STATUS_ENUM(name, number, message) name = number,
 typedef enum prc_status {
     PRC_STATUS_LIST(PRC__STATUS_ENUM)
-    PRC__STATUS_LIST_END /* not a status: ends the list without a trailing
-                            comma, which C89 and C++98 reject */
+    /* Not a status: ends the list without a trailing comma, which C89 and
+     * C++98 reject.  Its value is fixed so that adding a status changes no
+     * existing enumerator. */
+    PRC__STATUS_LIST_END = 32767
 } prc_status;
 #undef PRC__STATUS_ENUM
 
@@ -266,8 +274,8 @@ PRC_API void prc_accumulator_free(prc_accumulator *acc);
  *
  * Returns PRC_OK; PRC_E_NULL; PRC_E_INCOMPLETE if shape, scores or labels
  * were never set; PRC_E_NAN, PRC_E_RANGE (under PRC_POLICY_REJECT) or
- * PRC_E_LABEL for the first bad pixel; PRC_E_COUNT_LIMIT if a total would
- * pass 2^64 - 1.  On any failure no count changes, and
+ * PRC_E_LABEL for the first bad pixel; PRC_E_COUNT_LIMIT if the pixels fed
+ * in all would pass 2^64 - 1 or the images 2^33 - 1.  On any failure no count changes, and
  * prc_accumulator_last_error() tells which pixel was at fault. */
 PRC_API prc_status prc_accumulator_feed(prc_accumulator *acc,
                                         const prc_batch *batch);
@@ -293,6 +301,75 @@ PRC_API prc_status prc_accumulator_get_option(const prc_accumulator *acc,
  * The text stays valid until the next call on the accumulator.  This text is
  * the only thing a failed call changes. */
 PRC_API const char *prc_accumulator_last_error(const prc_accumulator *acc);
+
+/* ------------------------------------------------------------------------ */
+/* Merging, raw state and serialization (distributed evaluation)            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Adds everything fed to `src` into `dst`, as if it had been fed to `dst`:
+ * a later result equals that of a single accumulator fed all of it, bit for
+ * bit.  Both must have been created with equal options.  Returns PRC_OK,
+ * PRC_E_NULL, PRC_E_MISMATCH or PRC_E_COUNT_LIMIT; on failure `dst` is
+ * unchanged.  `src` is only read.
+ */
+PRC_API prc_status prc_accumulator_merge(prc_accumulator *dst,
+                                         const prc_accumulator *src);
+
+/*
+ * Read-only view of the accumulator's whole state: *length uint64_t values
+ * at *state, valid until the accumulator is changed or freed.  Every value
+ * is a sum over the data fed, so the states of accumulators with equal
+ * options (which have equal lengths) combine by element-wise addition: an
+ * all-reduce with MPI_SUM on MPI_UINT64_T, or torch.distributed.all_reduce
+ * on an int64 tensor (two's complement addition gives the same bits).  The
+ * meaning of each element is private and may change between releases; only
+ * the length, the element type and additivity are promised.  Returns
+ * PRC_OK or PRC_E_NULL.
+ */
+PRC_API prc_status prc_accumulator_state(const prc_accumulator *acc,
+                                         const uint64_t **state,
+                                         size_t *length);
+
+/*
+ * Adds an external state array, such as the all-reduced sum of several
+ * accumulators' states, into `acc`: after prc_accumulator_reset(acc) this
+ * makes acc hold exactly the reduced result.  Returns PRC_OK, PRC_E_NULL,
+ * PRC_E_MISMATCH if `length` is not this accumulator's state length,
+ * PRC_E_COUNT_LIMIT if a total would pass its cap, or PRC_E_STATE if the
+ * values contradict each other (e.g. not a sum of valid states); on failure
+ * `acc` is unchanged.
+ */
+PRC_API prc_status prc_accumulator_add_state(prc_accumulator *acc,
+                                             const uint64_t *state,
+                                             size_t length);
+
+/*
+ * Serializes the options and state into a portable byte string (little
+ * endian, versioned, with a checksum; layout in README "Serialized
+ * format").  With buffer NULL, only stores the size needed in *size.
+ * Otherwise writes at most `capacity` bytes and stores the size written in
+ * *size.  Returns PRC_OK, PRC_E_NULL or PRC_E_BUFFER (capacity too small;
+ * *size tells the size needed, nothing is written).
+ */
+PRC_API prc_status prc_accumulator_serialize(const prc_accumulator *acc,
+                                             void *buffer, size_t capacity,
+                                             size_t *size);
+
+/*
+ * Creates an accumulator from `size` bytes made by
+ * prc_accumulator_serialize (this or an older format version).  Hostile
+ * input is safe: nothing is read outside the buffer, and nothing is
+ * allocated before the declared options and the byte count agree, so memory
+ * stays within what the options allow (at most about 1.1 GiB, at 2^24 bins
+ * with per-image mode).  Returns PRC_OK; PRC_E_NULL; PRC_E_FORMAT for
+ * anything malformed (bad magic, truncated, trailing bytes, unknown or
+ * out-of-range option); PRC_E_VERSION for a newer format; PRC_E_CHECKSUM;
+ * PRC_E_STATE for counts that contradict each other; PRC_E_NOMEM.
+ */
+PRC_API prc_status prc_accumulator_deserialize(prc_accumulator **out,
+                                               const void *buffer,
+                                               size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                  */

@@ -28,26 +28,46 @@ struct prc_batch {
 };
 
 /*
- * An unsigned 128-bit fixed-point sum with 62 fraction bits.  Per-image
- * precision, recall and AP are each rounded down to a multiple of 2^-62 and
- * added as integers, so a sum does not depend on the order in which images
- * arrive, and subtracting an image undoes its addition exactly.
+ * Everything an accumulator has counted lives in one array of uint64_t,
+ * `state`, and every element of it is a sum over the pixels or images fed.
+ * Merging two accumulators is therefore element-wise addition, and so is an
+ * MPI or torch.distributed all-reduce of the raw array.  Layout:
+ *
+ *   header       PRC__STATE_HEADER tallies (indices below)
+ *   counts       2 * slots + 2: the histogram (see below)
+ *   per-image    6 * rows, only in per-image mode: precision and recall
+ *                sums as two limbs each, then NaN counts (see fixed point)
+ *
+ * The histogram holds negatives[slots], positives[slots], one cell for
+ * ignored pixels and one for skipped ones.  A pixel's slot is the number of
+ * thresholds at which it is predicted positive (0..B+1), so the pixel is
+ * predicted positive at threshold k exactly when slot > k.
+ *
+ * Fixed point: a per-image value v in [0, 1] (precision, recall, AP) is
+ * rounded down to q = floor(v * 2^62) and added as two limbs, q >> 31 and
+ * q & (2^31 - 1), each to its own uint64_t sum.  With at most
+ * PRC__MAX_IMAGES images neither limb sum can wrap, the total does not
+ * depend on the order in which images arrive, and subtracting an image
+ * undoes it exactly.
  */
-typedef struct prc__fixed {
-    uint64_t hi;
-    uint64_t lo;
-} prc__fixed;
+enum {
+    PRC__FED = 0,        /* every pixel fed, ignored and skipped included */
+    PRC__IMAGES,         /* images with at least one counted pixel */
+    PRC__IMAGES_WITHOUT_POSITIVES,
+    PRC__AP_HI,          /* per-image mode: the images' APs, fixed point */
+    PRC__AP_LO,
+    PRC__STATE_HEADER
+};
 
-/*
- * The histogram: counts[slot] for negatives, then for positives, then one
- * cell for ignored pixels and one for skipped ones.  A pixel's slot is the
- * number of thresholds at which it is predicted positive (0..B+1), so the
- * pixel is predicted positive at threshold k exactly when slot > k.
- */
+#define PRC__MAX_IMAGES (((uint64_t)1 << 33) - 1)
+#define PRC__FIXED_LIMB_BITS 31
+
 struct prc_accumulator {
     prc_options options;
     size_t bins;
+    size_t rows;         /* bins + 1 */
     size_t slots;        /* bins + 2 */
+    size_t cells;        /* 2 * slots + 2 */
     int rule;
     int per_image;
     double zero_division;
@@ -55,29 +75,39 @@ struct prc_accumulator {
     uint32_t u8_slot[256];
     uint8_t label_class[256]; /* for PRC_DTYPE_UINT8 labels */
     uint8_t bool_class[256];  /* for PRC_DTYPE_BOOL labels */
-    uint64_t *counts;    /* 2 * slots + 2 */
-    uint64_t fed;        /* every pixel fed, ignored and skipped included */
-    uint64_t images;
-    uint64_t images_without_positives;
 
-    /* Per-image mode only (NULL otherwise). */
-    uint64_t *image_counts;  /* scratch histogram of one image */
-    prc__fixed *precision_sum;
-    prc__fixed *recall_sum;
-    uint64_t *precision_nan; /* images whose value was NaN, per row */
+    uint64_t *state;
+    size_t state_length;
+    uint64_t *counts;        /* views into state */
+    uint64_t *precision_hi;  /* per-image mode only, NULL otherwise */
+    uint64_t *precision_lo;
+    uint64_t *recall_hi;
+    uint64_t *recall_lo;
+    uint64_t *precision_nan;
     uint64_t *recall_nan;
-    prc__fixed ap_sum;
-    uint64_t images_with_positives;
 
+    uint64_t *image_counts;  /* per-image scratch histogram, not state */
     char last_error[192];
 };
+
+/* The value of a two-limb fixed-point sum. */
+double prc__fixed_value(uint64_t hi, uint64_t lo);
 
 /* Index of the ignored and skipped cells in counts[]. */
 #define PRC__IGNORED_CELL(acc) (2 * (acc)->slots)
 #define PRC__SKIPPED_CELL(acc) (2 * (acc)->slots + 1)
 
-/* The zero-division value of an option setting. */
-double prc__zero_division_value(int64_t setting);
+/* Fills thresholds[], u8_slot[] and the label class tables (feed.c). */
+void prc__build_tables(prc_accumulator *acc);
+
+/* Number of uint64_t values in the state of an accumulator with these
+ * (valid) options. */
+size_t prc__state_length(const prc_options *options);
+
+/* Checks that `state` (acc->state_length values) could be the state of an
+ * accumulator with acc's options: PRC_OK or PRC_E_STATE. */
+prc_status prc__check_state(const prc_accumulator *acc,
+                            const uint64_t *state);
 
 /*
  * Step-wise average precision of one histogram (negatives, positives, each

@@ -27,9 +27,10 @@ struct prc_result {
     uint64_t tally[TALLY_MAX + 1];
 };
 
-static double fixed_to_double(prc__fixed sum)
+double prc__fixed_value(uint64_t hi, uint64_t lo)
 {
-    return (double)sum.hi * 4.0 + (double)sum.lo / 4611686018427387904.0;
+    /* (hi * 2^31 + lo) / 2^62 */
+    return (double)hi / 2147483648.0 + (double)lo / 4611686018427387904.0;
 }
 
 static double ratio(uint64_t numerator, uint64_t denominator, double zd)
@@ -130,22 +131,27 @@ static void compute_image_metrics(prc_result *r, const prc_accumulator *acc)
 {
     double *precision = r->values[VALUE_IMAGE_PRECISION];
     double *recall = r->values[VALUE_IMAGE_RECALL];
-    double images = (double)acc->images;
+    uint64_t images = acc->state[PRC__IMAGES];
+    uint64_t with_positives = images - acc->state[PRC__IMAGES_WITHOUT_POSITIVES];
     prc_status status = PRC_OK;
     size_t k;
 
     if (!acc->per_image)
         status = PRC_E_NOT_ENABLED;
-    else if (acc->images == 0)
+    else if (images == 0)
         status = PRC_E_NO_IMAGES;
-    else if (acc->images_with_positives == 0)
+    else if (with_positives == 0)
         status = PRC_E_NO_POSITIVES;
-    if (acc->per_image && acc->images != 0) {
+    if (acc->per_image && images != 0) {
         for (k = 0; k < r->rows; k++) {
             precision[k] = acc->precision_nan[k]
-                ? NAN : fixed_to_double(acc->precision_sum[k]) / images;
+                ? NAN
+                : prc__fixed_value(acc->precision_hi[k], acc->precision_lo[k])
+                      / (double)images;
             recall[k] = acc->recall_nan[k]
-                ? NAN : fixed_to_double(acc->recall_sum[k]) / images;
+                ? NAN
+                : prc__fixed_value(acc->recall_hi[k], acc->recall_lo[k])
+                      / (double)images;
         }
     }
     if (status != PRC_OK) {
@@ -160,8 +166,8 @@ static void compute_image_metrics(prc_result *r, const prc_accumulator *acc)
     set_metric(r, PRC_IMAGE_AUPRC_TRAPEZOID,
                trapezoid(precision, recall, r->rows), PRC_OK);
     set_metric(r, PRC_MEAN_IMAGE_AVERAGE_PRECISION,
-               fixed_to_double(acc->ap_sum)
-                   / (double)acc->images_with_positives,
+               prc__fixed_value(acc->state[PRC__AP_HI], acc->state[PRC__AP_LO])
+                   / (double)with_positives,
                PRC_OK);
 }
 
@@ -179,8 +185,9 @@ static void compute_tallies(prc_result *r, const prc_accumulator *acc)
     r->tally[PRC_NEGATIVES] = negatives;
     r->tally[PRC_IGNORED] = acc->counts[PRC__IGNORED_CELL(acc)];
     r->tally[PRC_SKIPPED] = acc->counts[PRC__SKIPPED_CELL(acc)];
-    r->tally[PRC_IMAGES] = acc->images;
-    r->tally[PRC_IMAGES_WITHOUT_POSITIVES] = acc->images_without_positives;
+    r->tally[PRC_IMAGES] = acc->state[PRC__IMAGES];
+    r->tally[PRC_IMAGES_WITHOUT_POSITIVES] =
+        acc->state[PRC__IMAGES_WITHOUT_POSITIVES];
 }
 
 void prc_result_free(prc_result *result)
@@ -200,7 +207,7 @@ prc_status prc_accumulator_finalize(const prc_accumulator *acc,
 
     if (acc == NULL || out == NULL)
         return PRC_E_NULL;
-    rows = acc->bins + 1;
+    rows = acc->rows;
     r = calloc(1, sizeof *r);
     if (r == NULL)
         return PRC_E_NOMEM;
