@@ -1,0 +1,107 @@
+/*
+ * test_state_limits.c - white-box: the caps on pixel and image totals,
+ * reached through crafted states because no test can feed 2^64 pixels.
+ * It reads the library's private state layout (lib/internal.h).
+ */
+#include "scale_data.h"
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A consistent state of `acc`'s shape: `pixels` ignored pixels, or with
+ * images > 0 that many negative pixels in as many images. */
+static uint64_t *crafted(const prc_accumulator *acc, uint64_t pixels,
+                         uint64_t images)
+{
+    uint64_t *state = calloc(acc->state_length, sizeof *state);
+
+    assert_non_null(state);
+    state[PRC__FED] = pixels;
+    if (images == 0) {
+        state[PRC__STATE_HEADER + PRC__IGNORED_CELL(acc)] = pixels;
+    } else {
+        state[PRC__STATE_HEADER] = pixels; /* negatives, slot 0 */
+        state[PRC__IMAGES] = images;
+        state[PRC__IMAGES_WITHOUT_POSITIVES] = images;
+    }
+    return state;
+}
+
+static void pixel_total_is_capped(void **unused)
+{
+    static const float scores[11] = {0};
+    static const uint8_t labels[11] = {0};
+    prc_accumulator *acc = NULL, *one = NULL;
+    uint64_t *state;
+    unsigned char *before, *after;
+    size_t size, size_after;
+
+    (void)unused;
+    ASSERT_OK(prc_accumulator_create(&acc, NULL));
+    state = crafted(acc, UINT64_MAX - 10, 0);
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    before = scale_serialize(acc, &size);
+
+    ASSERT_STATUS(feed_arrays(acc, 1, 1, 11, PRC_DTYPE_FLOAT32, scores,
+                              PRC_DTYPE_UINT8, labels),
+                  PRC_E_COUNT_LIMIT);
+    ASSERT_OK(prc_accumulator_create(&one, NULL));
+    ASSERT_OK(feed_arrays(one, 1, 1, 11, PRC_DTYPE_FLOAT32, scores,
+                          PRC_DTYPE_UINT8, labels));
+    ASSERT_STATUS(prc_accumulator_merge(acc, one), PRC_E_COUNT_LIMIT);
+    ASSERT_STATUS(prc_accumulator_add_state(acc, one->state,
+                                            one->state_length),
+                  PRC_E_COUNT_LIMIT);
+    after = scale_serialize(acc, &size_after);
+    assert_memory_equal(after, before, size);
+
+    /* Exactly up to the cap is fine. */
+    ASSERT_OK(feed_arrays(acc, 1, 1, 10, PRC_DTYPE_FLOAT32, scores,
+                          PRC_DTYPE_UINT8, labels));
+    free(after);
+    free(before);
+    free(state);
+    prc_accumulator_free(one);
+    prc_accumulator_free(acc);
+}
+
+static void image_total_is_capped(void **unused)
+{
+    static const float scores[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+    static const uint8_t labels[4] = {1, 0, 1, 0};
+    prc_accumulator *acc = NULL;
+    uint64_t *state;
+
+    (void)unused;
+    ASSERT_OK(prc_accumulator_create(&acc, NULL));
+    state = crafted(acc, PRC__MAX_IMAGES, PRC__MAX_IMAGES);
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    ASSERT_STATUS(feed_arrays(acc, 1, 2, 2, PRC_DTYPE_FLOAT32, scores,
+                              PRC_DTYPE_UINT8, labels),
+                  PRC_E_COUNT_LIMIT);
+    free(state);
+
+    /* More images than the cap, or than counted pixels: inconsistent. */
+    prc_accumulator_reset(acc);
+    state = crafted(acc, PRC__MAX_IMAGES + 1, PRC__MAX_IMAGES + 1);
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    state[PRC__IMAGES] = 5;
+    state[PRC__IMAGES_WITHOUT_POSITIVES] = 5;
+    state[PRC__FED] = state[PRC__STATE_HEADER] = 4;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    free(state);
+    prc_accumulator_free(acc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pixel_total_is_capped),
+        cmocka_unit_test(image_total_is_capped),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
