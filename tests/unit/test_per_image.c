@@ -55,6 +55,13 @@ static prc_result *finalize(const prc_accumulator *acc)
  *   A's own AP: row 2 has no predicted positive and adds nothing: 1/2.
  * Tallies: 2 images, 1 without positives; 6 pixels counted (2 positive),
  * 6 ignored.
+ *
+ * z = NaN, image A alone (B left out: its NaN recall would make the whole
+ * mean recall NaN): mean P = 1/2, 1/2, NaN; mean R = 1, 1/2, 0.
+ *   AP = (1-1/2)(1/2) + (1/2-0)(1/2) + [zero-width step at row 2 adds
+ *        nothing, NaN or not] = 1/2
+ *   trapezoid = (1/2)(1/2+1/2)/2 + (1/2)(1/2+NaN)/2 = NaN
+ *   mean image AP = A's AP = 1/2.
  */
 static void test_hand_worked(void **state)
 {
@@ -107,6 +114,42 @@ static void test_hand_worked(void **state)
     }
 }
 
+static void test_hand_worked_nan(void **state)
+{
+    const double scores[8] = {0.2, 0.6, 0.4, 0.8, 0.0, 0.0, 1.0, 1.0};
+    const uint8_t labels[8] = {1, 1, 0, 0, 255, 255, 255, 255};
+    const double mean_p[3] = {0.5, 0.5, NAN}, mean_r[3] = {1.0, 0.5, 0.0};
+    ref_options opt;
+    prc_accumulator *acc;
+    prc_result *res;
+    double got[3];
+    size_t k;
+
+    (void)state;
+    ref_options_default(&opt);
+    opt.bins = 2;
+    opt.zero_division = PRC_ZERO_DIVISION_NAN;
+    opt.per_image = 1;
+    acc = make_acc(&opt);
+    ASSERT_OK(feed_arrays(acc, 2, 2, 2, PRC_DTYPE_FLOAT64, scores,
+                          PRC_DTYPE_UINT8, labels));
+    res = finalize(acc);
+    ASSERT_OK(prc_result_column(res, PRC_COL_IMAGE_PRECISION, 0, 3, got));
+    for (k = 0; k < 3; k++)
+        ASSERT_CLOSE(got[k], mean_p[k], 1e-15);
+    ASSERT_OK(prc_result_column(res, PRC_COL_IMAGE_RECALL, 0, 3, got));
+    for (k = 0; k < 3; k++)
+        ASSERT_CLOSE(got[k], mean_r[k], 1e-15);
+    ASSERT_CLOSE(get_metric(res, PRC_IMAGE_AVERAGE_PRECISION, PRC_OK), 0.5,
+                 1e-15);
+    assert_true(isnan(get_metric(res, PRC_IMAGE_AUPRC_TRAPEZOID, PRC_OK)));
+    ASSERT_CLOSE(get_metric(res, PRC_MEAN_IMAGE_AVERAGE_PRECISION, PRC_OK),
+                 0.5, 1e-15);
+    assert_int_equal(get_tally(res, PRC_IMAGES), 1);
+    prc_result_free(res);
+    prc_accumulator_free(acc);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Random images against the reference                                      */
 /* ------------------------------------------------------------------------ */
@@ -118,9 +161,12 @@ struct image_set {
 };
 
 /* Random images, with special ones mixed in: all ignored, all skipped (NaN
- * scores under the SKIP policy), no positive, all positive. */
+ * scores under the SKIP policy), no positive (unless `positives_everywhere`),
+ * all positive.  Scores stay below 1, so the top rows have no predicted
+ * positive in any image. */
 static void make_images(struct image_set *s, test_rng *rng, size_t images,
-                        size_t height, size_t width, int with_nan)
+                        size_t height, size_t width, int with_nan,
+                        int positives_everywhere)
 {
     size_t img, i;
 
@@ -135,6 +181,9 @@ static void make_images(struct image_set *s, test_rng *rng, size_t images,
     for (img = 0; img < images; img++) {
         uint64_t kind = test_rng_below(rng, 8);
         double base = test_rng_unit(rng);
+
+        if (kind == 1 && positives_everywhere)
+            kind = 2;
 
         for (i = img * s->plane; i < (img + 1) * s->plane; i++) {
             double u = test_rng_unit(rng);
@@ -203,7 +252,11 @@ static void test_against_reference(void **state)
                 opt.zero_division = z;
                 opt.per_image = 1;
                 opt.nan_policy = PRC_POLICY_SKIP;
-                make_images(&s, &rng, 24, 6, 9, 1);
+                /* Under NaN zero division one image without positives
+                 * makes the whole mean recall NaN; leave them out there so
+                 * the NaN precision of empty rows is what gets tested. */
+                make_images(&s, &rng, 24, 6, 9, 1,
+                            z == PRC_ZERO_DIVISION_NAN);
                 acc = make_acc(&opt);
                 ref_init(&ref, &opt);
                 while (done < s.images) {
@@ -322,7 +375,7 @@ static void test_batching_does_not_matter(void **state)
     opt.per_image = 1;
     opt.zero_division = PRC_ZERO_DIVISION_ONE;
     opt.nan_policy = PRC_POLICY_SKIP;
-    make_images(&s, &rng, 40, 12, 11, 1);
+    make_images(&s, &rng, 40, 12, 11, 1, 0);
     all = make_acc(&opt);
     single = make_acc(&opt);
     runs = make_acc(&opt);
@@ -366,7 +419,7 @@ static void test_finalize_feed_reset(void **state)
     opt.bins = 20;
     opt.rule = PRC_RULE_GT;
     opt.per_image = 1;
-    make_images(&s, &rng, 10, 5, 5, 0);
+    make_images(&s, &rng, 10, 5, 5, 0, 0);
     acc = make_acc(&opt);
     ref_init(&ref_first, &opt);
     ref_init(&ref_all, &opt);
@@ -428,6 +481,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_worked),
+        cmocka_unit_test(test_hand_worked_nan),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_no_image_with_positives),
         cmocka_unit_test(test_no_images),
