@@ -316,8 +316,8 @@ static void print_best_f1(const prc_result *res)
 
 static void print_per_image(const prc_result *res)
 {
-    printf("per image (mean over %" PRIu64 " images, %" PRIu64
-           " without positive pixels):\n", tally(res, PRC_IMAGES),
+    printf("per image (mean over %" PRIu64 " images; %" PRIu64
+           " of them with no positive pixel):\n", tally(res, PRC_IMAGES),
            tally(res, PRC_IMAGES_WITHOUT_POSITIVES));
     print_number("  AP of the mean curve",
                  metric(res, PRC_IMAGE_AVERAGE_PRECISION),
