@@ -4,8 +4,11 @@
 #      scikit-learn, command line, packaging, ABI baseline);
 #   2. clang, warnings as errors, AddressSanitizer + UndefinedBehavior-
 #      Sanitizer: every test that runs our code natively;
-#   3. valgrind memcheck on the C test programs of a gcc build.
-# Build trees go to build/, build-sanitize/ and build-valgrind/.
+#   3. valgrind memcheck on the C test programs of a gcc build;
+#   4. ThreadSanitizer on the threaded tests;
+#   5. each libFuzzer target for PRC_FUZZ_SECONDS (default 20) seconds,
+#      starting from its committed corpus.
+# Build trees go to build/ and build-*/.
 set -eu
 cd "$(dirname "$0")/.."
 sh .ci/deps.sh test
@@ -36,3 +39,24 @@ cmake -S . -B build-valgrind -G Ninja -DCMAKE_C_COMPILER=gcc \
     >/dev/null
 cmake --build build-valgrind
 ctest --test-dir build-valgrind --output-on-failure -j "$jobs" -L unit
+
+step "ThreadSanitizer on the threaded tests"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_C_COMPILER=clang \
+    -DPRC_SANITIZE=thread -DPRC_ABI_CHECK=OFF -DPRC_BUILD_EXAMPLES=OFF \
+    >/dev/null
+cmake --build build-tsan
+TSAN_OPTIONS=halt_on_error=1 \
+    ctest --test-dir build-tsan --output-on-failure -L threads
+
+step "libFuzzer targets, ${PRC_FUZZ_SECONDS:-20} s each"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DPRC_FUZZ=ON \
+    -DPRC_SANITIZE=address,undefined -DBUILD_SHARED_LIBS=OFF \
+    -DPRC_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build-fuzz
+for corpus in tests/fuzz/corpus/*/; do
+    target=$(basename "$corpus")
+    work=build-fuzz/corpus-$target
+    rm -rf "$work" && mkdir -p "$work" && cp "$corpus"* "$work"/
+    build-fuzz/tests/fuzz/fuzz_"$target" -max_total_time="${PRC_FUZZ_SECONDS:-20}" \
+        -artifact_prefix=build-fuzz/crash-"$target"- "$work" 2>&1 | tail -n 2
+done
