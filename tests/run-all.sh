@@ -57,6 +57,14 @@ for corpus in tests/fuzz/corpus/*/; do
     target=$(basename "$corpus")
     work=build-fuzz/corpus-$target
     rm -rf "$work" && mkdir -p "$work" && cp "$corpus"* "$work"/
-    build-fuzz/tests/fuzz/fuzz_"$target" -max_total_time="${PRC_FUZZ_SECONDS:-20}" \
-        -artifact_prefix=build-fuzz/crash-"$target"- "$work" 2>&1 | tail -n 2
+    log=build-fuzz/fuzz-$target.log
+    if ! build-fuzz/tests/fuzz/fuzz_"$target" \
+            -max_total_time="${PRC_FUZZ_SECONDS:-20}" \
+            -artifact_prefix=build-fuzz/crash-"$target"- "$work" >"$log" 2>&1
+    then
+        tail -n 40 "$log"
+        echo "fuzz_$target failed; the input is in build-fuzz/crash-$target-*"
+        exit 1
+    fi
+    tail -n 1 "$log"
 done
