@@ -290,7 +290,7 @@ static prc_status feed_one(const ref_options *opt, prc_dtype sdtype,
 {
     prc_accumulator *acc = make_acc(opt);
     float f = (float)score;
-    uint8_t u = (uint8_t)score;
+    uint8_t u = sdtype == PRC_DTYPE_UINT8 ? (uint8_t)score : 0;
     const void *s = sdtype == PRC_DTYPE_FLOAT32   ? (const void *)&f
                     : sdtype == PRC_DTYPE_FLOAT64 ? (const void *)&score
                                                   : (const void *)&u;

@@ -2,8 +2,8 @@
  * test_bruteforce.c - the library against the brute-force reference in
  * support.c on random and adversarial data: scores exactly on bin edges
  * k / B and one ulp either side, 0, 1, -0.0, subnormals, in float32,
- * float64 and uint8, for B = 1, 3, 7, 99, 255, 1000 and 65536 under both
- * rules.  Every row's counts must match exactly; precision, recall, F1, AP
+ * float64 and uint8, for B = 1, 3, 7, 99, 255, 1000, 65536 and 999983
+ * under both rules.  Every row's counts must match exactly; precision, recall, F1, AP
  * and the trapezoidal area to 1e-12 relative.
  */
 #include "support.h"
@@ -159,8 +159,8 @@ static void run_case(const ref_options *opt, prc_dtype sdtype,
     while (done < n) {
         /* images x height x width, at most what is left. */
         size_t width = 1 + (size_t)test_rng_below(rng, 64);
-        size_t height = 1 + (size_t)test_rng_below(rng, 200);
-        size_t images = 1 + (size_t)test_rng_below(rng, 3);
+        size_t height = 1 + (size_t)test_rng_below(rng, 64);
+        size_t images = 1 + (size_t)test_rng_below(rng, 4);
         size_t left = n - done;
         const uint8_t *scores = case_scores(&d, sdtype);
         size_t size = sdtype == PRC_DTYPE_FLOAT32   ? 4
@@ -206,7 +206,7 @@ static void run_all_bins(prc_dtype sdtype, uint64_t seed)
             opt.bins = bin_counts[i];
             opt.rule = rule;
             opt.zero_division = (int)((i + (size_t)rule) % 3);
-            run_case(&opt, sdtype, PRC_DTYPE_UINT8, 12000, &rng);
+            run_case(&opt, sdtype, PRC_DTYPE_UINT8, 30000, &rng);
         }
     }
 }
@@ -254,8 +254,27 @@ static void test_label_settings_and_divisors(void **state)
     opt.ignore_label = 7;
     opt.rule = PRC_RULE_GT;
     run_case(&opt, PRC_DTYPE_FLOAT64, PRC_DTYPE_UINT8, 5000, &rng);
+    opt.ignore_label = 2;
+    run_case(&opt, PRC_DTYPE_FLOAT32, PRC_DTYPE_UINT8, 5000, &rng);
     opt.ignore_label = PRC_NO_IGNORE_LABEL;
     run_case(&opt, PRC_DTYPE_UINT8, PRC_DTYPE_UINT8, 5000, &rng);
+}
+
+/* A large prime bin count: almost no edge is exact in binary. */
+static void test_large_prime_bins(void **state)
+{
+    test_rng rng = {6};
+    ref_options opt;
+    int rule;
+
+    (void)state;
+    for (rule = PRC_RULE_GE; rule <= PRC_RULE_GT; rule++) {
+        ref_options_default(&opt);
+        opt.bins = 999983;
+        opt.rule = rule;
+        run_case(&opt, PRC_DTYPE_FLOAT64, PRC_DTYPE_UINT8, 20000, &rng);
+        run_case(&opt, PRC_DTYPE_FLOAT32, PRC_DTYPE_BOOL, 20000, &rng);
+    }
 }
 
 /* Every pixel exactly on an edge, each edge once per dtype, for a bin
@@ -372,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_uint8),
         cmocka_unit_test(test_label_settings_and_divisors),
         cmocka_unit_test(test_every_edge),
+        cmocka_unit_test(test_large_prime_bins),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
