@@ -279,6 +279,66 @@ static void test_against_reference(void **state)
     }
 }
 
+/* uint8 scores with BOOL labels, B = 255 (every score on an edge), and
+ * float64 scores with ignore label 9, against the reference. */
+static void test_other_dtypes(void **state)
+{
+    const size_t images = 9, plane = 7 * 13, n = images * plane;
+    test_rng rng = {14};
+    uint8_t *u8 = calloc(n, 1), *labels = calloc(n, 1);
+    double *f64 = calloc(n, sizeof *f64);
+    size_t i;
+    int rule;
+
+    (void)state;
+    assert_non_null(u8);
+    assert_non_null(labels);
+    assert_non_null(f64);
+    for (i = 0; i < n; i++) {
+        u8[i] = (uint8_t)test_rng_below(&rng, 256);
+        f64[i] = u8[i] / 255.0;
+        labels[i] = (uint8_t)(test_rng_below(&rng, 255) < u8[i]);
+    }
+    for (rule = PRC_RULE_GE; rule <= PRC_RULE_GT; rule++) {
+        int pass;
+
+        for (pass = 0; pass < 2; pass++) {
+            ref_options opt;
+            ref_curve ref;
+            prc_accumulator *acc;
+            prc_result *res;
+            prc_dtype sd = pass ? PRC_DTYPE_FLOAT64 : PRC_DTYPE_UINT8;
+            prc_dtype ld = pass ? PRC_DTYPE_UINT8 : PRC_DTYPE_BOOL;
+            const void *scores = pass ? (const void *)f64 : (const void *)u8;
+
+            ref_options_default(&opt);
+            opt.bins = 255;
+            opt.rule = rule;
+            opt.per_image = 1;
+            opt.ignore_label = 9;
+            if (pass)
+                for (i = 0; i < n; i += 5)
+                    labels[i] = 9;
+            acc = make_acc(&opt);
+            ref_init(&ref, &opt);
+            ASSERT_OK(feed_arrays(acc, images, 7, 13, sd, scores, ld,
+                                  labels));
+            ASSERT_OK(ref_feed(&ref, images, plane, sd, scores, ld, labels));
+            ref_finish(&ref);
+            res = finalize(acc);
+            check_result_against_ref(res, &ref, 1e-12);
+            prc_result_free(res);
+            prc_accumulator_free(acc);
+            ref_free(&ref);
+        }
+        for (i = 0; i < n; i++)
+            labels[i] = (uint8_t)(test_rng_below(&rng, 255) < u8[i]);
+    }
+    free(u8);
+    free(labels);
+    free(f64);
+}
+
 /* Only images without positives: the mean image AP is undefined. */
 static void test_no_image_with_positives(void **state)
 {
@@ -483,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_hand_worked),
         cmocka_unit_test(test_hand_worked_nan),
         cmocka_unit_test(test_against_reference),
+        cmocka_unit_test(test_other_dtypes),
         cmocka_unit_test(test_no_image_with_positives),
         cmocka_unit_test(test_no_images),
         cmocka_unit_test(test_batching_does_not_matter),
