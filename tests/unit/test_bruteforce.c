@@ -3,8 +3,8 @@
  * support.c on random and adversarial data: scores exactly on bin edges
  * k / B and one ulp either side, 0, 1, -0.0, subnormals, in float32,
  * float64 and uint8, for B = 1, 3, 7, 99, 255, 1000, 65536 and 999983
- * under both rules.  Every row's counts must match exactly; precision, recall, F1, AP
- * and the trapezoidal area to 1e-12 relative.
+ * under both rules.  Every row's counts must match exactly; precision,
+ * recall, F1, AP and the trapezoidal area to 1e-12 relative.
  */
 #include "support.h"
 

@@ -81,8 +81,8 @@ static void expect_counts_as_doubles(const prc_result *res, size_t rows)
  *   score  0.00  0.25  0.40  0.50  0.75  1.00
  *   label  0     1     0     1     0     1       3 positives, 3 negatives
  *
- * Rule GE (score >= t):
- *   k  t     passing        TP FP FN TN  precision  recall  F1 = 2TP/(2TP+FP+FN)
+ * Rule GE (score >= t), F1 = 2TP / (2TP + FP + FN):
+ *   k  t     passing        TP FP FN TN  precision  recall  F1
  *   0  0     a b c d e f     3  3  0  0  3/6 = 1/2  1       6/9
  *   1  0.25  b c d e f       3  2  0  1  3/5        1       6/8
  *   2  0.5   d e f           2  1  1  2  2/3        2/3     4/6
