@@ -4,7 +4,6 @@
  * pixels is in feed.c.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -34,10 +33,13 @@ static int allocate_arrays(prc_accumulator *acc)
     uint64_t *per_image;
 
     acc->state_length = prc__state_length(&acc->options);
-    acc->thresholds = malloc((rows + 1) * sizeof *acc->thresholds);
-    acc->state = calloc(acc->state_length, sizeof *acc->state);
+    acc->thresholds = prc__alloc(&acc->allocator, rows + 1,
+                                 sizeof *acc->thresholds, 0);
+    acc->state = prc__alloc(&acc->allocator, acc->state_length,
+                            sizeof *acc->state, 1);
     if (acc->per_image)
-        acc->image_counts = malloc(acc->cells * sizeof *acc->image_counts);
+        acc->image_counts = prc__alloc(&acc->allocator, acc->cells,
+                                       sizeof *acc->image_counts, 0);
     if (acc->thresholds == NULL || acc->state == NULL
         || (acc->per_image && acc->image_counts == NULL))
         return 0;
@@ -57,23 +59,26 @@ static int allocate_arrays(prc_accumulator *acc)
 
 static void free_arrays(prc_accumulator *acc)
 {
-    free(acc->thresholds);
-    free(acc->state);
-    free(acc->image_counts);
+    prc__free(&acc->allocator, acc->thresholds);
+    prc__free(&acc->allocator, acc->state);
+    prc__free(&acc->allocator, acc->image_counts);
 }
 
 prc_status prc_accumulator_create(prc_accumulator **out,
                                   const prc_options *options)
 {
+    prc__allocator a = options != NULL ? options->allocator
+                                       : prc__default_allocator();
     prc_accumulator *acc;
     int i;
 
     if (out == NULL)
         return PRC_E_NULL;
-    acc = calloc(1, sizeof *acc);
+    acc = prc__alloc(&a, 1, sizeof *acc, 1);
     if (acc == NULL)
         return PRC_E_NOMEM;
 
+    acc->allocator = a;
     if (options != NULL)
         acc->options = *options;
     else
@@ -104,7 +109,7 @@ void prc_accumulator_free(prc_accumulator *acc)
     if (acc == NULL)
         return;
     free_arrays(acc);
-    free(acc);
+    prc__free(&acc->allocator, acc);
 }
 
 void prc_accumulator_reset(prc_accumulator *acc)

@@ -3,7 +3,6 @@
  * validated when set so that feeding never meets a size it cannot address.
  */
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "internal.h"
 
@@ -12,21 +11,24 @@
 
 prc_status prc_batch_create(prc_batch **out)
 {
+    prc__allocator a = prc__default_allocator();
     prc_batch *batch;
 
     if (out == NULL)
         return PRC_E_NULL;
-    batch = calloc(1, sizeof *batch);
+    batch = prc__alloc(&a, 1, sizeof *batch, 1);
     if (batch == NULL)
         return PRC_E_NOMEM;
 
+    batch->own = a;
     *out = batch;
     return PRC_OK;
 }
 
 void prc_batch_free(prc_batch *batch)
 {
-    free(batch);
+    if (batch != NULL)
+        prc__free(&batch->own, batch);
 }
 
 prc_status prc_batch_set_shape(prc_batch *batch, size_t images,

@@ -7,16 +7,35 @@
 
 #include "prcurve.h"
 
+/* An allocator and its user pointer; see prc_set_default_allocator. */
+typedef struct prc__allocator {
+    prc_malloc_fn malloc_fn;
+    prc_realloc_fn realloc_fn;
+    prc_free_fn free_fn;
+    void *user;
+} prc__allocator;
+
+/* The allocator new objects take (alloc.c). */
+prc__allocator prc__default_allocator(void);
+
+/* Allocates n * size bytes, zeroed when `zero`; NULL on failure or if the
+ * product overflows. */
+void *prc__alloc(const prc__allocator *a, size_t n, size_t size, int zero);
+void prc__free(const prc__allocator *a, void *pointer);
+
 /* Options are stored by their number; slot 0 is unused. */
 #define PRC__OPTION_MAX 7
 
 struct prc_options {
     int64_t value[PRC__OPTION_MAX + 1];
+    prc__allocator allocator;  /* for accumulators made from these */
+    prc__allocator own;        /* the one that made this object */
 };
 
 int prc__option_valid(prc_option option);
 
 struct prc_batch {
+    prc__allocator own;
     size_t images;
     size_t height;
     size_t width;
@@ -63,6 +82,7 @@ enum {
 #define PRC__FIXED_LIMB_BITS 31
 
 struct prc_accumulator {
+    prc__allocator allocator;
     prc_options options;
     size_t bins;
     size_t rows;         /* bins + 1 */

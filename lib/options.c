@@ -2,8 +2,6 @@
  * options.c - the options object: one table gives every option's bounds and
  * default, so setting, reading and the bounds query cannot disagree.
  */
-#include <stdlib.h>
-
 #include "internal.h"
 
 struct option_spec {
@@ -44,24 +42,28 @@ static int value_allowed(prc_option option, int64_t value)
 
 prc_status prc_options_create(prc_options **out)
 {
+    prc__allocator a = prc__default_allocator();
     prc_options *options;
     int i;
 
     if (out == NULL)
         return PRC_E_NULL;
-    options = calloc(1, sizeof *options);
+    options = prc__alloc(&a, 1, sizeof *options, 1);
     if (options == NULL)
         return PRC_E_NOMEM;
 
     for (i = 1; i <= PRC__OPTION_MAX; i++)
         options->value[i] = option_specs[i].default_value;
+    options->allocator = a;
+    options->own = a;
     *out = options;
     return PRC_OK;
 }
 
 void prc_options_free(prc_options *options)
 {
-    free(options);
+    if (options != NULL)
+        prc__free(&options->own, options);
 }
 
 prc_status prc_options_set(prc_options *options, prc_option option,

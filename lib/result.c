@@ -4,7 +4,6 @@
  * computed once, when the result is made.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -17,6 +16,7 @@ enum { VALUE_THRESHOLD, VALUE_PRECISION, VALUE_RECALL, VALUE_F1,
        VALUE_IMAGE_PRECISION, VALUE_IMAGE_RECALL, VALUE_KINDS };
 
 struct prc_result {
+    prc__allocator allocator;
     prc_options options;
     size_t rows;
     int per_image;
@@ -194,9 +194,9 @@ void prc_result_free(prc_result *result)
 {
     if (result == NULL)
         return;
-    free(result->counts[0]);
-    free(result->values[0]);
-    free(result);
+    prc__free(&result->allocator, result->counts[0]);
+    prc__free(&result->allocator, result->values[0]);
+    prc__free(&result->allocator, result);
 }
 
 prc_status prc_accumulator_finalize(const prc_accumulator *acc,
@@ -208,11 +208,14 @@ prc_status prc_accumulator_finalize(const prc_accumulator *acc,
     if (acc == NULL || out == NULL)
         return PRC_E_NULL;
     rows = acc->rows;
-    r = calloc(1, sizeof *r);
+    r = prc__alloc(&acc->allocator, 1, sizeof *r, 1);
     if (r == NULL)
         return PRC_E_NOMEM;
-    r->counts[0] = malloc(COUNT_KINDS * rows * sizeof(uint64_t));
-    r->values[0] = malloc(VALUE_KINDS * rows * sizeof(double));
+    r->allocator = acc->allocator;
+    r->counts[0] = prc__alloc(&r->allocator, COUNT_KINDS * rows,
+                              sizeof(uint64_t), 0);
+    r->values[0] = prc__alloc(&r->allocator, VALUE_KINDS * rows,
+                              sizeof(double), 0);
     if (r->counts[0] == NULL || r->values[0] == NULL) {
         prc_result_free(r);
         return PRC_E_NOMEM;

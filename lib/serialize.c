@@ -14,7 +14,6 @@
  *
  * A reader accepts every version up to its own and rejects newer ones.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -134,6 +133,7 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
         return PRC_E_VERSION;
 
     memset(&options, 0, sizeof options);
+    options.allocator = prc__default_allocator();
     status = read_options(p, size, &options, &length);
     if (status != PRC_OK)
         return status;
