@@ -26,11 +26,14 @@ cmake -S . -B build-sanitize -G Ninja -DCMAKE_C_COMPILER=clang \
     -DPRC_WERROR=ON -DPRC_SANITIZE=address,undefined -DPRC_ABI_CHECK=OFF \
     >/dev/null
 cmake --build build-sanitize
-# Tests that load the library into Python (ctypes) cannot run under ASan
-# without preloading its runtime into the interpreter; they ran in step 1.
+# Left out here, run in step 1: tests that load the library into Python
+# (ctypes), which cannot run under ASan without preloading its runtime into
+# the interpreter, and the packaging tests, which build programs of their
+# own without the sanitizers.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-sanitize --output-on-failure -j "$jobs" -LE ctypes
+    ctest --test-dir build-sanitize --output-on-failure -j "$jobs" \
+        -LE 'ctypes|package'
 
 step "valgrind memcheck on the C test programs"
 cmake -S . -B build-valgrind -G Ninja -DCMAKE_C_COMPILER=gcc \
