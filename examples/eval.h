@@ -25,7 +25,10 @@ struct eval_config {
     int version;
 };
 
-/* Prints "prcurve-eval: <message>" and a newline on stderr. */
+/* The name error messages start with; "prcurve-eval" unless changed. */
+extern const char *eval_program;
+
+/* Prints "<eval_program>: <message>" and a newline on stderr. */
 void eval_error(const char *format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -17,11 +17,13 @@ struct option_spec {
     int (*apply)(struct eval_config *config, const char *value);
 };
 
+const char *eval_program = "prcurve-eval";
+
 void eval_error(const char *format, ...)
 {
     va_list args;
 
-    fputs("prcurve-eval: ", stderr);
+    fprintf(stderr, "%s: ", eval_program);
     va_start(args, format);
     vfprintf(stderr, format, args);
     va_end(args);
