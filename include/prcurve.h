@@ -298,7 +298,7 @@ typedef struct prc_accumulator prc_accumulator;
 typedef struct prc_result prc_result;
 
 /* Creates an accumulator with the given options (copied; NULL means every
- * default).  Memory: about 24 * B bytes, or 56 * B with per-image mode,
+ * default).  Memory: about 24 * B bytes, or 88 * B with per-image mode,
  * whatever is fed later.  Returns PRC_OK, PRC_E_NULL or PRC_E_NOMEM. */
 PRC_API prc_status prc_accumulator_create(prc_accumulator **out,
                                           const prc_options *options);
@@ -399,7 +399,7 @@ PRC_API prc_status prc_accumulator_serialize(const prc_accumulator *acc,
  * prc_accumulator_serialize (this or an older format version).  Hostile
  * input is safe: nothing is read outside the buffer, and nothing is
  * allocated before the declared options and the byte count agree, so memory
- * stays within what the options allow (at most about 1.1 GiB, at 2^24 bins
+ * stays within what the options allow (at most about 1.4 GiB, at 2^24 bins
  * with per-image mode).  Returns PRC_OK; PRC_E_NULL; PRC_E_FORMAT for
  * anything malformed (bad magic, truncated, trailing bytes, unknown or
  * out-of-range option); PRC_E_VERSION for a newer format; PRC_E_CHECKSUM;
