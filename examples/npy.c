@@ -327,28 +327,29 @@ static int check_header(const char *text, size_t size, struct npy_info *info,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Reading                                                                  */
+/* Reading from memory                                                      */
 /* ------------------------------------------------------------------------ */
 
-static int read_preamble(FILE *f, size_t *header_size, size_t *data_offset,
-                         char *err, size_t err_size)
+/* The magic, the version and the header length: sets *header_size and
+ * *data_offset, which may lie beyond `size`. */
+static int parse_preamble(const unsigned char *b, size_t size,
+                          size_t *header_size, size_t *data_offset,
+                          char *err, size_t err_size)
 {
-    unsigned char b[12];
-
-    if (fread(b, 1, 8, f) != 8 || memcmp(b, NPY_MAGIC, NPY_MAGIC_SIZE) != 0)
+    if (size < 8 || memcmp(b, NPY_MAGIC, NPY_MAGIC_SIZE) != 0)
         return fail(err, err_size, "not a .npy file (bad magic)");
     if ((b[6] != 1 && b[6] != 2 && b[6] != 3) || b[7] != 0)
         return fail(err, err_size, "unsupported .npy format version %u.%u",
                     (unsigned)b[6], (unsigned)b[7]);
 
     if (b[6] == 1) {
-        if (fread(b + 8, 1, 2, f) != 2)
+        if (size < 10)
             return fail(err, err_size, "file is truncated in its header");
         *header_size = (size_t)b[8] | (size_t)b[9] << 8;
         *data_offset = 10 + *header_size;
         return 0;
     }
-    if (fread(b + 8, 1, 4, f) != 4)
+    if (size < 12)
         return fail(err, err_size, "file is truncated in its header");
     if (b[11] != 0 || b[10] != 0)
         return fail(err, err_size, "malformed .npy header: too long");
@@ -357,58 +358,55 @@ static int read_preamble(FILE *f, size_t *header_size, size_t *data_offset,
     return 0;
 }
 
-/* The file must hold exactly the declared data after the header. */
-static int check_file_size(FILE *f, const struct npy_info *info, char *err,
-                           size_t err_size)
+int npy_parse_header(const void *buffer, size_t size, struct npy_info *info,
+                     char *err, size_t err_size)
 {
-    struct stat st;
+    const unsigned char *b = buffer;
+    size_t header_size = 0, data_offset = 0;
+
+    if (buffer == NULL && size > 0)
+        return fail(err, err_size, "no buffer");
+    if (parse_preamble(b, size, &header_size, &data_offset, err,
+                       err_size) != 0)
+        return -1;
+    if (size < data_offset)
+        return fail(err, err_size, "file is truncated in its header");
+
+    info->data_offset = data_offset;
+    return check_header((const char *)b + data_offset - header_size,
+                        header_size, info, err, err_size);
+}
+
+/* The bytes after the header must be exactly the declared data. */
+static int check_data_size(const struct npy_info *info, uintmax_t size,
+                           char *err, size_t err_size)
+{
     size_t data_bytes = info->count * info->item_size;
-    uintmax_t actual;
 
-    if (fstat(fileno(f), &st) != 0)
-        return fail(err, err_size, "cannot stat: %s", strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fail(err, err_size, "not a regular file");
-
-    actual = (uintmax_t)st.st_size;
-    if (actual < info->data_offset
-        || actual - info->data_offset < data_bytes)
+    if (size < info->data_offset || size - info->data_offset < data_bytes)
         return fail(err, err_size, "file is truncated: the header declares "
                     "%zu bytes of data but the file holds %ju",
-                    data_bytes, actual - info->data_offset);
-    if (actual - info->data_offset > data_bytes)
+                    data_bytes, size - info->data_offset);
+    if (size - info->data_offset > data_bytes)
         return fail(err, err_size, "file holds %ju bytes after the %zu "
                     "declared bytes of data",
-                    actual - info->data_offset - data_bytes, data_bytes);
+                    size - info->data_offset - data_bytes, data_bytes);
     return 0;
 }
 
-static int read_info(FILE *f, struct npy_info *info, char *err,
-                     size_t err_size)
+int npy_parse(const void *buffer, size_t size, struct npy_info *info,
+              const void **data, char *err, size_t err_size)
 {
-    size_t header_size = 0;
-    char *text;
-    int rc;
-
-    if (read_preamble(f, &header_size, &info->data_offset, err,
-                      err_size) != 0)
+    if (npy_parse_header(buffer, size, info, err, err_size) != 0
+        || check_data_size(info, size, err, err_size) != 0)
         return -1;
-
-    text = malloc(header_size + 1);
-    if (text == NULL)
-        return fail(err, err_size, "out of memory");
-    if (fread(text, 1, header_size, f) != header_size) {
-        free(text);
-        return fail(err, err_size, "file is truncated in its header");
-    }
-    text[header_size] = '\0';
-
-    rc = check_header(text, header_size, info, err, err_size);
-    free(text);
-    if (rc != 0)
-        return -1;
-    return check_file_size(f, info, err, err_size);
+    *data = (const unsigned char *)buffer + info->data_offset;
+    return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Reading files                                                            */
+/* ------------------------------------------------------------------------ */
 
 static FILE *open_file(const char *path, const char *mode, char *err,
                        size_t err_size)
@@ -418,6 +416,48 @@ static FILE *open_file(const char *path, const char *mode, char *err,
     if (f == NULL)
         fail(err, err_size, "cannot open: %s", strerror(errno));
     return f;
+}
+
+/* The size of an open regular file. */
+static int regular_size(FILE *f, uintmax_t *size, char *err,
+                        size_t err_size)
+{
+    struct stat st;
+
+    if (fstat(fileno(f), &st) != 0)
+        return fail(err, err_size, "cannot stat: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(err, err_size, "not a regular file");
+    *size = (uintmax_t)st.st_size;
+    return 0;
+}
+
+/* Reads the preamble and the header text, then parses them in memory. */
+static int read_info(FILE *f, struct npy_info *info, char *err,
+                     size_t err_size)
+{
+    unsigned char pre[12];
+    unsigned char *head;
+    size_t got = fread(pre, 1, sizeof pre, f), header_size = 0, offset = 0;
+    uintmax_t size;
+    int rc;
+
+    if (parse_preamble(pre, got, &header_size, &offset, err, err_size) != 0)
+        return -1;
+    head = malloc(offset);
+    if (head == NULL)
+        return fail(err, err_size, "out of memory");
+    memcpy(head, pre, got < offset ? got : offset);
+    if (offset > got && fread(head + got, 1, offset - got, f)
+                            != offset - got)
+        rc = fail(err, err_size, "file is truncated in its header");
+    else
+        rc = npy_parse_header(head, offset, info, err, err_size);
+    free(head);
+
+    if (rc == 0)
+        rc = regular_size(f, &size, err, err_size);
+    return rc == 0 ? check_data_size(info, size, err, err_size) : -1;
 }
 
 int npy_probe(const char *path, struct npy_info *info, char *err,
@@ -433,33 +473,53 @@ int npy_probe(const char *path, struct npy_info *info, char *err,
     return rc;
 }
 
+/* Reads a whole regular file into a new buffer. */
+static int slurp(FILE *f, unsigned char **out, size_t *size, char *err,
+                 size_t err_size)
+{
+    uintmax_t file_size;
+    unsigned char *buffer;
+
+    if (regular_size(f, &file_size, err, err_size) != 0)
+        return -1;
+    if (file_size > SIZE_MAX - 1)
+        return fail(err, err_size, "file is too large for this machine");
+    buffer = malloc((size_t)file_size + 1);
+    if (buffer == NULL)
+        return fail(err, err_size, "out of memory for %ju bytes", file_size);
+    if (fread(buffer, 1, (size_t)file_size, f) != (size_t)file_size
+        || fgetc(f) != EOF) {
+        free(buffer);
+        return fail(err, err_size, "file changed while being read");
+    }
+    *out = buffer;
+    *size = (size_t)file_size;
+    return 0;
+}
+
 int npy_read(const char *path, struct npy_info *info, void **data,
              char *err, size_t err_size)
 {
     FILE *f = open_file(path, "rb", err, err_size);
-    size_t bytes;
-    void *buffer;
+    unsigned char *buffer = NULL;
+    const void *elements;
+    size_t size = 0;
+    int rc;
 
     if (f == NULL)
         return -1;
-    if (read_info(f, info, err, err_size) != 0) {
-        fclose(f);
+    rc = slurp(f, &buffer, &size, err, err_size);
+    fclose(f);
+    if (rc == 0)
+        rc = npy_parse(buffer, size, info, &elements, err, err_size);
+    if (rc != 0) {
+        free(buffer);
         return -1;
     }
 
-    bytes = info->count * info->item_size;
-    buffer = malloc(bytes);
-    if (buffer == NULL) {
-        fclose(f);
-        return fail(err, err_size, "out of memory for %zu bytes", bytes);
-    }
-    if (fread(buffer, 1, bytes, f) != bytes || fgetc(f) != EOF) {
-        free(buffer);
-        fclose(f);
-        return fail(err, err_size, "file changed while being read");
-    }
-
-    fclose(f);
+    /* The elements move to the start of the block, which malloc aligned
+     * for any type. */
+    memmove(buffer, elements, info->count * info->item_size);
     *data = buffer;
     return 0;
 }

@@ -30,6 +30,21 @@ struct npy_info {
     size_t data_offset; /* bytes before the data */
 };
 
+/* Parses the header at the start of `size` bytes in memory into *info
+ * (info->data_offset tells where the elements start).  The bytes after the
+ * header are not looked at, so a buffer holding only the header will do.
+ * Returns 0, or -1 with a one-line reason in err. */
+int npy_parse_header(const void *buffer, size_t size, struct npy_info *info,
+                     char *err, size_t err_size);
+
+/* Parses a whole .npy file held in memory: the header into *info, and
+ * *data pointed at the elements inside `buffer` (nothing is copied; the
+ * pointer is only as aligned as buffer + data_offset).  The buffer must
+ * hold exactly the declared data after the header.  Returns 0, or -1 with
+ * a reason in err. */
+int npy_parse(const void *buffer, size_t size, struct npy_info *info,
+              const void **data, char *err, size_t err_size);
+
 /* Reads only the header of `path` into *info.  Returns 0, or -1 with a
  * reason (without the file name) in err. */
 int npy_probe(const char *path, struct npy_info *info, char *err,

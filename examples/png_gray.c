@@ -1,5 +1,9 @@
 /*
- * png_gray.c - 8-bit grayscale PNG reading and writing through libpng.
+ * png_gray.c - grayscale and palette PNG reading, 8-bit grayscale writing,
+ * through libpng.
+ *
+ * Reading decodes from memory (a file is read whole first, then decoded),
+ * so that a fuzz target can feed bytes straight to png_gray_decode.
  *
  * libpng reports errors by calling an error function that must not return;
  * ours copies the message and jumps back to the setjmp in the one function
@@ -16,11 +20,13 @@
 #include <string.h>
 
 struct png_ctx {
-    FILE *file;
+    FILE *file;                  /* written to */
+    const unsigned char *input;  /* read from: input[0..input_size) */
+    size_t input_size, input_at;
     png_structp png;
     png_infop info;
     int want_pixels;
-    size_t height, width;
+    struct png_gray_info meta;
     unsigned char *pixels; /* read into */
     const unsigned char *source; /* written from */
     png_bytep *rows;
@@ -64,41 +70,72 @@ static const char *color_name(int color_type)
     return "unknown";
 }
 
+static int host_is_little_endian(void)
+{
+    const unsigned short one = 1;
+    unsigned char first;
+
+    memcpy(&first, &one, 1);
+    return first == 1;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Reading                                                                  */
 /* ------------------------------------------------------------------------ */
+
+/* libpng's source of bytes: the caller's buffer. */
+static void read_input(png_structp png, png_bytep out, png_size_t length)
+{
+    struct png_ctx *c = png_get_io_ptr(png);
+
+    if (length > c->input_size - c->input_at)
+        png_error(png, "file is truncated");
+    memcpy(out, c->input + c->input_at, length);
+    c->input_at += length;
+}
 
 static int check_kind(struct png_ctx *c)
 {
     int depth = png_get_bit_depth(c->png, c->info);
     int color = png_get_color_type(c->png, c->info);
+    size_t sample;
 
-    if (depth != 8 || color != PNG_COLOR_TYPE_GRAY)
+    if (!(color == PNG_COLOR_TYPE_PALETTE
+          || (color == PNG_COLOR_TYPE_GRAY && (depth == 8 || depth == 16))))
         return fail(c->err, c->err_size, "PNG is %s, %d-bit; only 8-bit "
-                    "grayscale PNG labels are supported", color_name(color),
-                    depth);
+                    "grayscale, 16-bit grayscale and palette PNGs are read",
+                    color_name(color), depth);
 
-    c->height = png_get_image_height(c->png, c->info);
-    c->width = png_get_image_width(c->png, c->info);
-    if (c->height > (size_t)-1 / c->width
-        || c->height > (size_t)-1 / sizeof *c->rows)
+    c->meta.palette = color == PNG_COLOR_TYPE_PALETTE;
+    c->meta.bits = depth == 16 ? 16 : 8;
+    c->meta.height = png_get_image_height(c->png, c->info);
+    c->meta.width = png_get_image_width(c->png, c->info);
+    sample = (size_t)c->meta.bits / 8;
+    if (c->meta.height > (size_t)-1 / c->meta.width / sample
+        || c->meta.height > (size_t)-1 / sizeof *c->rows)
         return fail(c->err, c->err_size, "PNG is too large");
     return 0;
 }
 
 static int read_pixels(struct png_ctx *c)
 {
-    size_t y;
+    size_t row_bytes = c->meta.width * (size_t)(c->meta.bits / 8), y;
 
+    if (c->meta.palette)
+        png_set_packing(c->png); /* indices of 1, 2 or 4 bits to bytes */
+    if (c->meta.bits == 16 && host_is_little_endian())
+        png_set_swap(c->png);
     png_set_interlace_handling(c->png);
     png_read_update_info(c->png, c->info);
+    if (png_get_rowbytes(c->png, c->info) != row_bytes)
+        return fail(c->err, c->err_size, "PNG has an unexpected row size");
 
-    c->pixels = malloc(c->height * c->width);
-    c->rows = malloc(c->height * sizeof *c->rows);
+    c->pixels = malloc(c->meta.height * row_bytes);
+    c->rows = malloc(c->meta.height * sizeof *c->rows);
     if (c->pixels == NULL || c->rows == NULL)
         return fail(c->err, c->err_size, "out of memory");
-    for (y = 0; y < c->height; y++)
-        c->rows[y] = c->pixels + y * c->width;
+    for (y = 0; y < c->meta.height; y++)
+        c->rows[y] = c->pixels + y * row_bytes;
 
     png_read_image(c->png, c->rows);
     png_read_end(c->png, NULL);
@@ -111,84 +148,141 @@ static int drive_reader(struct png_ctx *c)
     if (setjmp(png_jmpbuf(c->png)))
         return -1;
 
-    png_init_io(c->png, c->file);
+    png_set_read_fn(c->png, c, read_input);
     png_set_sig_bytes(c->png, 8);
+    c->input_at = 8;
     png_read_info(c->png, c->info);
     if (check_kind(c) != 0)
         return -1;
     return c->want_pixels ? read_pixels(c) : 0;
 }
 
-static int open_png(struct png_ctx *c, const char *path)
+int png_gray_decode(const void *data, size_t size,
+                    struct png_gray_info *info, void **pixels, char *err,
+                    size_t err_size)
 {
-    unsigned char signature[8];
+    struct png_ctx c;
+    int rc = -1;
 
-    c->file = fopen(path, "rb");
-    if (c->file == NULL)
-        return fail(c->err, c->err_size, "cannot open: %s", strerror(errno));
-    if (fread(signature, 1, 8, c->file) != 8
-        || png_sig_cmp(signature, 0, 8) != 0)
-        return fail(c->err, c->err_size, "not a PNG file (bad signature)");
+    memset(&c, 0, sizeof c);
+    c.input = data;
+    c.input_size = size;
+    c.want_pixels = pixels != NULL;
+    c.err = err;
+    c.err_size = err_size;
+    if (data == NULL || size < 8 || png_sig_cmp(c.input, 0, 8) != 0)
+        return fail(err, err_size, "not a PNG file (bad signature)");
 
-    c->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, c, on_error,
-                                    on_warning);
-    if (c->png != NULL)
-        c->info = png_create_info_struct(c->png);
-    if (c->info == NULL)
-        return fail(c->err, c->err_size, "out of memory");
+    c.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, on_error,
+                                   on_warning);
+    if (c.png != NULL)
+        c.info = png_create_info_struct(c.png);
+    if (c.info == NULL)
+        fail(err, err_size, "out of memory");
+    else
+        rc = drive_reader(&c);
+
+    if (c.png != NULL)
+        png_destroy_read_struct(&c.png, c.info ? &c.info : NULL, NULL);
+    free(c.rows);
+    if (rc != 0) {
+        free(c.pixels);
+        return -1;
+    }
+    *info = c.meta;
+    if (pixels != NULL)
+        *pixels = c.pixels;
     return 0;
 }
 
-static int read_png(const char *path, struct png_ctx *c)
+/* Reads a whole file into a new buffer. */
+static int slurp(const char *path, unsigned char **out, size_t *size,
+                 char *err, size_t err_size)
 {
-    int rc = open_png(c, path);
+    FILE *f = fopen(path, "rb");
+    unsigned char *buffer = NULL, *bigger;
+    size_t used = 0, capacity = 0, got;
 
-    if (rc == 0)
-        rc = drive_reader(c);
+    if (f == NULL)
+        return fail(err, err_size, "cannot open: %s", strerror(errno));
+    do {
+        if (used == capacity) {
+            capacity = capacity == 0 ? 65536 : capacity * 2;
+            bigger = capacity > used ? realloc(buffer, capacity) : NULL;
+            if (bigger == NULL) {
+                free(buffer);
+                fclose(f);
+                return fail(err, err_size, "out of memory");
+            }
+            buffer = bigger;
+        }
+        got = fread(buffer + used, 1, capacity - used, f);
+        used += got;
+    } while (got > 0);
 
-    if (c->png != NULL)
-        png_destroy_read_struct(&c->png, c->info ? &c->info : NULL, NULL);
-    if (c->file != NULL)
-        fclose(c->file);
-    free(c->rows);
-    if (rc != 0) {
-        free(c->pixels);
-        c->pixels = NULL;
+    if (ferror(f)) {
+        free(buffer);
+        fclose(f);
+        return fail(err, err_size, "cannot read: %s", strerror(errno));
     }
+    fclose(f);
+    *out = buffer;
+    *size = used;
+    return 0;
+}
+
+int png_gray_load(const char *path, struct png_gray_info *info,
+                  void **pixels, char *err, size_t err_size)
+{
+    unsigned char *buffer = NULL;
+    size_t size = 0;
+    int rc;
+
+    if (slurp(path, &buffer, &size, err, err_size) != 0)
+        return -1;
+    rc = png_gray_decode(buffer, size, info, pixels, err, err_size);
+    free(buffer);
     return rc;
+}
+
+/* Label maps: one byte a pixel, grayscale values or palette indices. */
+static int check_labels(const struct png_gray_info *info, char *err,
+                        size_t err_size)
+{
+    if (info->bits == 8)
+        return 0;
+    return fail(err, err_size, "PNG is grayscale, %d-bit; label PNGs must "
+                "be 8-bit grayscale or palette", info->bits);
 }
 
 int png_gray_probe(const char *path, size_t *height, size_t *width,
                    char *err, size_t err_size)
 {
-    struct png_ctx c;
+    struct png_gray_info info;
 
-    memset(&c, 0, sizeof c);
-    c.err = err;
-    c.err_size = err_size;
-    if (read_png(path, &c) != 0)
+    if (png_gray_load(path, &info, NULL, err, err_size) != 0
+        || check_labels(&info, err, err_size) != 0)
         return -1;
-
-    *height = c.height;
-    *width = c.width;
+    *height = info.height;
+    *width = info.width;
     return 0;
 }
 
 int png_gray_read(const char *path, size_t *height, size_t *width,
                   unsigned char **pixels, char *err, size_t err_size)
 {
-    struct png_ctx c;
+    struct png_gray_info info;
+    void *data = NULL;
 
-    memset(&c, 0, sizeof c);
-    c.want_pixels = 1;
-    c.err = err;
-    c.err_size = err_size;
-    if (read_png(path, &c) != 0)
+    if (png_gray_load(path, &info, &data, err, err_size) != 0)
         return -1;
-
-    *height = c.height;
-    *width = c.width;
-    *pixels = c.pixels;
+    if (check_labels(&info, err, err_size) != 0) {
+        free(data);
+        return -1;
+    }
+    *height = info.height;
+    *width = info.width;
+    *pixels = data;
     return 0;
 }
 
@@ -204,15 +298,15 @@ static int drive_writer(struct png_ctx *c)
         return -1;
 
     png_init_io(c->png, c->file);
-    png_set_IHDR(c->png, c->info, (png_uint_32)c->width,
-                 (png_uint_32)c->height, 8, PNG_COLOR_TYPE_GRAY,
+    png_set_IHDR(c->png, c->info, (png_uint_32)c->meta.width,
+                 (png_uint_32)c->meta.height, 8, PNG_COLOR_TYPE_GRAY,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(c->png, 9);
     png_write_info(c->png, c->info);
 
-    for (y = 0; y < c->height; y++)
-        png_write_row(c->png, c->source + y * c->width);
+    for (y = 0; y < c->meta.height; y++)
+        png_write_row(c->png, c->source + y * c->meta.width);
     png_write_end(c->png, NULL);
     return 0;
 }
@@ -224,8 +318,8 @@ int png_gray_write(const char *path, size_t height, size_t width,
     int rc = -1;
 
     memset(&c, 0, sizeof c);
-    c.height = height;
-    c.width = width;
+    c.meta.height = height;
+    c.meta.width = width;
     c.source = pixels;
     c.err = err;
     c.err_size = err_size;
