@@ -12,8 +12,14 @@
 #define EVAL_DATA_ERROR 1
 #define EVAL_USAGE_ERROR 2
 
+/* What happened while reading the files, for the report. */
+struct eval_stats {
+    size_t skipped_files;   /* unreadable or bad files (--keep-going) */
+    size_t unmatched_files; /* names with no partner (--keep-going) */
+};
+
 struct eval_config {
-    const char **scores; /* paths, pointing into argv */
+    const char **scores; /* paths, pointing into argv or into `listed` */
     size_t n_scores;
     const char **labels;
     size_t n_labels;
@@ -21,8 +27,15 @@ struct eval_config {
     int per_image;
     int json;
     const char *csv; /* NULL for no CSV file */
+    const char *plot; /* NULL for no SVG plot */
+    int plot_roc;     /* add the ROC panel to the plot */
+    int keep_going;   /* warn about and skip bad or unmatched files */
+    int quiet;        /* no progress bar */
     int help;
     int version;
+    char **listed;    /* paths listed from --scores DIR --labels DIR */
+    size_t n_listed;
+    struct eval_stats *stats; /* filled while reading, printed after */
 };
 
 /* The name error messages start with; "prcurve-eval" unless changed. */
@@ -35,12 +48,32 @@ void eval_error(const char *format, ...)
 #endif
     ;
 
+/* Prints "<eval_program>: warning: <message>" and a newline on stderr. */
+void eval_warning(const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Shows "done of total" files as a bar on stderr when stderr is a terminal
+ * and --quiet was not given; done == total ends the bar.  Messages printed
+ * through eval_error and eval_warning clear the bar first. */
+void eval_progress(const struct eval_config *config, size_t done,
+                   size_t total);
+
 /* Parses the command line into *config (which eval_config_free releases).
  * Returns EVAL_OK, or EVAL_USAGE_ERROR / EVAL_DATA_ERROR after printing the
  * one line that says why. */
 int eval_parse_args(int argc, char **argv, struct eval_config *config);
 
 void eval_config_free(struct eval_config *config);
+
+/* With --scores DIR --labels DIR, lists both directories and pairs their
+ * .npy and .png files by name without the extension, replacing the two
+ * directories in config by the paired paths.  Names without a partner are
+ * an error, or with --keep-going a warning.  Returns EVAL_OK (also when no
+ * directory was given) or an exit status after printing why. */
+int eval_expand_dirs(struct eval_config *config);
 
 /* Prints the --help text on stdout. */
 void eval_print_help(void);
@@ -53,6 +86,11 @@ int eval_feed_files(const struct eval_config *config, prc_accumulator *acc);
 /* Writes config->csv, if asked for.  Returns EVAL_OK, or EVAL_DATA_ERROR
  * after printing why. */
 int eval_write_csv(const struct eval_config *config, const prc_result *res);
+
+/* Writes config->plot, if asked for: the precision-recall curve as SVG,
+ * with the ROC curve below it under --plot-roc.  Returns EVAL_OK, or
+ * EVAL_DATA_ERROR after printing why. */
+int eval_write_plot(const struct eval_config *config, const prc_result *res);
 
 /* Prints the summary (or with --json the JSON object) on stdout.  Returns
  * EVAL_OK, or EVAL_DATA_ERROR after printing why. */

@@ -1,6 +1,8 @@
 /*
  * eval_args.c - the command line of prcurve-eval.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include "eval.h"
 
 #include <errno.h>
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum kind { LIST, FLAG, VALUE };
 
@@ -19,10 +22,21 @@ struct option_spec {
 
 const char *eval_program = "prcurve-eval";
 
+/* 1 while a progress bar occupies the terminal's last line. */
+static int progress_shown;
+
+static void clear_progress(void)
+{
+    if (progress_shown)
+        fputs("\r\033[K", stderr);
+    progress_shown = 0;
+}
+
 void eval_error(const char *format, ...)
 {
     va_list args;
 
+    clear_progress();
     fprintf(stderr, "%s: ", eval_program);
     va_start(args, format);
     vfprintf(stderr, format, args);
@@ -30,21 +44,81 @@ void eval_error(const char *format, ...)
     fputc('\n', stderr);
 }
 
+void eval_warning(const char *format, ...)
+{
+    va_list args;
+
+    clear_progress();
+    fprintf(stderr, "%s: warning: ", eval_program);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+}
+
+void eval_progress(const struct eval_config *config, size_t done,
+                   size_t total)
+{
+    static size_t last = SIZE_MAX;
+    size_t permille, filled, i;
+    char bar[41];
+
+    if (config->quiet || total == 0 || !isatty(fileno(stderr)))
+        return;
+    permille = done >= total ? 1000 : (size_t)(1000.0 * done / total);
+    if (done >= total) {
+        clear_progress();
+        last = SIZE_MAX;
+        return;
+    }
+    if (permille == last && progress_shown)
+        return;
+
+    last = permille;
+    filled = permille * 40 / 1000;
+    for (i = 0; i < 40; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[40] = '\0';
+    fprintf(stderr, "\r%s: [%s] %zu/%zu files", eval_program, bar, done,
+            total);
+    fflush(stderr);
+    progress_shown = 1;
+}
+
 void eval_print_help(void)
 {
     fputs(
 "Usage: prcurve-eval --scores PATH... --labels PATH... [OPTION]...\n"
+"       prcurve-eval --scores DIR --labels DIR [OPTION]...\n"
 "Precision-recall curve of a segmentation model's probability maps against\n"
 "ground-truth masks, counted in one pass over the pixels.\n"
 "\n"
-"  --scores PATH...     score maps: .npy, float32, float64 or uint8 (v/255),\n"
-"                       shape H x W or N x H x W, C order, values in [0, 1]\n"
-"  --labels PATH...     label maps: .npy (uint8 or bool) or 8-bit grayscale\n"
-"                       PNG; 0 negative, 1 positive, the ignore label ignored\n"
-"                       The i-th scores file pairs with the i-th labels file.\n"
-"                       With different numbers of files, the images of each\n"
-"                       list are taken in order (e.g. one N x H x W scores\n"
-"                       file against N PNG files).\n"
+"Input:\n"
+"  --scores PATH...     score maps: .npy (float32, float64, or uint8 read as\n"
+"                       v/255; H x W or N x H x W, C order, values in\n"
+"                       [0, 1]), or grayscale PNG (8-bit: v/255, 16-bit:\n"
+"                       v/65535)\n"
+"  --labels PATH...     label maps: .npy (uint8 or bool), 8-bit grayscale\n"
+"                       PNG, or palette PNG (the palette index is the\n"
+"                       label, as VOC masks store it); 0 negative,\n"
+"                       1 positive, the ignore label counts nowhere.\n"
+"                       The i-th scores file pairs with the i-th labels\n"
+"                       file.  With different numbers of files, the images\n"
+"                       of each list are taken in order (e.g. one\n"
+"                       N x H x W scores file against N PNG files).\n"
+"  --scores DIR --labels DIR\n"
+"                       pair the .npy and .png files of two directories by\n"
+"                       name without extension (case_001.npy with\n"
+"                       case_001.png); names without a partner are an\n"
+"                       error (with --keep-going a warning)\n"
+"  --keep-going         warn about unreadable or bad files (and names\n"
+"                       without a partner), skip their pairs and count them\n"
+"                       in the report, instead of stopping; needs files\n"
+"                       that pair one to one\n"
+"  --quiet, -q          no progress bar (it is shown on stderr only when\n"
+"                       stderr is a terminal)\n"
+"\n"
+"Counting:\n"
 "  --bins N             thresholds k/N for k = 0..N (default 1000)\n"
 "  --rule ge|gt         predicted positive: score >= t (default) or > t\n"
 "  --ignore L|none      label value that counts nowhere (default 255)\n"
@@ -52,9 +126,15 @@ void eval_print_help(void)
 "                       precision or recall where its denominator is 0\n"
 "                       (default 0)\n"
 "  --per-image          also the mean curve over images and mean image AP\n"
+"\n"
+"Output:\n"
 "  --json               print one JSON object instead of the summary\n"
 "  --csv FILE           write the curve table to FILE\n"
-"  --help               print this help and exit\n"
+"  --plot FILE          draw the precision-recall curve as an SVG picture:\n"
+"                       AP, best F1, iso-F1 lines, the no-skill level, and\n"
+"                       with --per-image the mean per-image curve\n"
+"  --plot-roc           with --plot, add a ROC panel (AUROC) below\n"
+"  --help, -h           print this help and exit\n"
 "  --version            print the library version and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad data, 2 on bad usage.\n"
@@ -63,7 +143,9 @@ void eval_print_help(void)
 "  prcurve-eval --scores scores.npy --labels labels/slice_*.png\n"
 "  prcurve-eval --scores a.npy b.npy --labels a_mask.npy b_mask.npy \\\n"
 "      --bins 10000 --per-image --json --csv curve.csv\n"
-"  prcurve-eval --scores probs.npy --labels masks.npy --bins 99 --rule gt\n",
+"  prcurve-eval --scores probs.npy --labels masks.npy --bins 99 --rule gt\n"
+"  prcurve-eval --scores preds/ --labels SegmentationObject/ --keep-going \\\n"
+"      --plot pr.svg --plot-roc\n",
         stdout);
 }
 
@@ -175,6 +257,16 @@ static int apply_csv(struct eval_config *config, const char *value)
     return EVAL_OK;
 }
 
+static int apply_plot(struct eval_config *config, const char *value)
+{
+    if (value[0] == '\0') {
+        eval_error("--plot needs a file name");
+        return EVAL_USAGE_ERROR;
+    }
+    config->plot = value;
+    return EVAL_OK;
+}
+
 static int apply_flag(struct eval_config *config, const char *name)
 {
     if (strcmp(name, "--per-image") == 0) {
@@ -183,6 +275,12 @@ static int apply_flag(struct eval_config *config, const char *name)
     }
     if (strcmp(name, "--json") == 0)
         config->json = 1;
+    else if (strcmp(name, "--plot-roc") == 0)
+        config->plot_roc = 1;
+    else if (strcmp(name, "--keep-going") == 0)
+        config->keep_going = 1;
+    else if (strcmp(name, "--quiet") == 0 || strcmp(name, "-q") == 0)
+        config->quiet = 1;
     else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         config->help = 1;
     else
@@ -202,6 +300,11 @@ static const struct option_spec specs[] = {
     {"--ignore", VALUE, apply_ignore},
     {"--zero-division", VALUE, apply_zero_division},
     {"--csv", VALUE, apply_csv},
+    {"--plot", VALUE, apply_plot},
+    {"--plot-roc", FLAG, NULL},
+    {"--keep-going", FLAG, NULL},
+    {"--quiet", FLAG, NULL},
+    {"-q", FLAG, NULL},
     {"--per-image", FLAG, NULL},
     {"--json", FLAG, NULL},
     {"--help", FLAG, NULL},
@@ -286,6 +389,10 @@ static int check_complete(const struct eval_config *config)
         eval_error("no --labels files given (see --help)");
         return EVAL_USAGE_ERROR;
     }
+    if (config->plot_roc && config->plot == NULL) {
+        eval_error("--plot-roc needs --plot FILE");
+        return EVAL_USAGE_ERROR;
+    }
     return EVAL_OK;
 }
 
@@ -297,7 +404,9 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
     memset(config, 0, sizeof *config);
     config->scores = malloc((size_t)argc * sizeof *config->scores);
     config->labels = malloc((size_t)argc * sizeof *config->labels);
+    config->stats = calloc(1, sizeof *config->stats);
     if (config->scores == NULL || config->labels == NULL
+        || config->stats == NULL
         || prc_options_create(&config->options) != PRC_OK) {
         eval_error("out of memory");
         return EVAL_DATA_ERROR;
@@ -316,11 +425,20 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
         }
         append(config, list, argv[i]);
     }
-    return check_complete(config);
+    rc = check_complete(config);
+    if (rc == EVAL_OK && !config->help && !config->version)
+        rc = eval_expand_dirs(config);
+    return rc;
 }
 
 void eval_config_free(struct eval_config *config)
 {
+    size_t i;
+
+    for (i = 0; i < config->n_listed; i++)
+        free(config->listed[i]);
+    free(config->listed);
+    free(config->stats);
     free(config->scores);
     free(config->labels);
     prc_options_free(config->options);

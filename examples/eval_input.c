@@ -8,9 +8,10 @@
  * arrays go to the library as they are, without conversion.
  *
  * Pairing: with as many labels files as scores files, the i-th of each pair
- * up and must have the same shape.  Otherwise both lists are taken as
- * sequences of images (a 2-D file is one image), and image j of one
- * sequence pairs with image j of the other.
+ * up and must have the same shape; under --keep-going a pair with a bad
+ * file is reported, counted and left out.  Otherwise both lists are taken
+ * as sequences of images (a 2-D file is one image), image j of one sequence
+ * pairs with image j of the other, and any problem stops the run.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,6 +28,8 @@
 struct source {
     const char *path;
     int is_png;
+    int png_bits; /* 16 for a 16-bit score PNG, converted when read */
+    int bad;      /* reported under --keep-going and left out */
     enum npy_type type;
     size_t ndim;
     size_t images, height, width;
@@ -72,49 +75,71 @@ static void set_from_npy(struct source *src, const struct npy_info *info)
     src->width = info->shape[2];
 }
 
-static int probe_scores(const char *path, struct source *src)
+/* Score PNGs: 8-bit grayscale as uint8 (v/255); 16-bit grayscale read as
+ * float64 v/65535 (see read_source). */
+static int probe_score_png(struct source *src, char *err, size_t err_size)
 {
-    struct npy_info info;
-    char err[NPY_ERROR_SIZE];
+    struct png_gray_info info;
 
-    src->path = path;
-    if (npy_probe(path, &info, err, sizeof err) != 0) {
-        eval_error("%s: %s", path, err);
-        return EVAL_DATA_ERROR;
+    if (png_gray_load(src->path, &info, NULL, err, err_size) != 0)
+        return -1;
+    if (info.palette) {
+        snprintf(err, err_size, "a palette PNG cannot be a score map "
+                 "(expected 8- or 16-bit grayscale)");
+        return -1;
     }
-    if (info.type == NPY_BOOL) {
-        eval_error("%s: scores must be float32, float64 or uint8, not bool",
-                   path);
-        return EVAL_DATA_ERROR;
-    }
-    set_from_npy(src, &info);
-    return EVAL_OK;
+    src->png_bits = info.bits;
+    src->type = info.bits == 16 ? NPY_FLOAT64 : NPY_UINT8;
+    src->ndim = 2;
+    src->images = 1;
+    src->height = info.height;
+    src->width = info.width;
+    return 0;
 }
 
-static int probe_labels(const char *path, struct source *src)
+static int probe_scores(const char *path, struct source *src, char *err,
+                        size_t err_size)
 {
     struct npy_info info;
-    char err[NPY_ERROR_SIZE];
+
+    src->path = path;
+    src->is_png = starts_like_png(path);
+    if (src->is_png)
+        return probe_score_png(src, err, err_size);
+    if (npy_probe(path, &info, err, err_size) != 0)
+        return -1;
+    if (info.type == NPY_BOOL) {
+        snprintf(err, err_size,
+                 "scores must be float32, float64 or uint8, not bool");
+        return -1;
+    }
+    set_from_npy(src, &info);
+    return 0;
+}
+
+static int probe_labels(const char *path, struct source *src, char *err,
+                        size_t err_size)
+{
+    struct npy_info info;
 
     src->path = path;
     src->is_png = starts_like_png(path);
     if (src->is_png && png_gray_probe(path, &src->height, &src->width, err,
-                                      sizeof err) == 0) {
+                                      err_size) == 0) {
         src->type = NPY_UINT8;
         src->ndim = 2;
         src->images = 1;
-        return EVAL_OK;
+        return 0;
     }
-    if (!src->is_png && npy_probe(path, &info, err, sizeof err) == 0) {
+    if (!src->is_png && npy_probe(path, &info, err, err_size) == 0) {
         if (info.type == NPY_UINT8 || info.type == NPY_BOOL) {
             set_from_npy(src, &info);
-            return EVAL_OK;
+            return 0;
         }
-        snprintf(err, sizeof err, "labels must be uint8 or bool, not %s",
+        snprintf(err, err_size, "labels must be uint8 or bool, not %s",
                  npy_type_name(info.type));
     }
-    eval_error("%s: %s", path, err);
-    return EVAL_DATA_ERROR;
+    return -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -132,21 +157,35 @@ static const char *shape_text(const struct source *src, char *buf,
     return buf;
 }
 
-static int check_file_pairs(const struct source *s, const struct source *l,
-                            size_t n)
+/* One problem with a file: an error, or under --keep-going a warning; then
+ * the file is marked bad and counted. */
+static void report(const struct eval_config *config, struct source *src,
+                   const char *what)
 {
-    char a[96], b[96];
-    size_t i;
+    if (!config->keep_going) {
+        eval_error("%s", what);
+        return;
+    }
+    eval_warning("%s; pair skipped", what);
+    if (src != NULL && !src->bad)
+        config->stats->skipped_files++;
+    if (src != NULL)
+        src->bad = 1;
+}
 
-    for (i = 0; i < n; i++)
-        if (s[i].images != l[i].images || s[i].height != l[i].height
-            || s[i].width != l[i].width) {
-            eval_error("%s is %s but %s is %s", s[i].path,
-                       shape_text(&s[i], a, sizeof a), l[i].path,
-                       shape_text(&l[i], b, sizeof b));
-            return EVAL_DATA_ERROR;
-        }
-    return EVAL_OK;
+static int check_file_pair(const struct eval_config *config,
+                           struct source *s, struct source *l)
+{
+    char a[96], b[96], what[1024];
+
+    if (s->images == l->images && s->height == l->height
+        && s->width == l->width)
+        return EVAL_OK;
+    snprintf(what, sizeof what, "%s is %s but %s is %s", s->path,
+             shape_text(s, a, sizeof a), l->path, shape_text(l, b, sizeof b));
+    report(config, l, what);
+    s->bad = 1;
+    return config->keep_going ? EVAL_OK : EVAL_DATA_ERROR;
 }
 
 static size_t total_images(const struct source *src, size_t n)
@@ -211,40 +250,73 @@ static int check_image_pairs(const struct source *s, size_t ns,
 /* Loading and feeding                                                      */
 /* ------------------------------------------------------------------------ */
 
+/* A 16-bit score PNG as float64 v / 65535, exactly (every 16-bit value
+ * divided by 65535 is one correctly rounded double).
+ * TODO: pass the uint16 samples to the library once it takes a uint16
+ * score type, instead of converting here at 4x the memory. */
+static int widen_16bit(struct npy_info *info, void **data, char *err,
+                       size_t err_size)
+{
+    const unsigned short *v = *data;
+    size_t n = info->shape[1] * info->shape[2], i;
+    double *scores = n <= (size_t)-1 / sizeof *scores
+                     ? malloc(n * sizeof *scores) : NULL;
+
+    if (scores == NULL) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < n; i++)
+        scores[i] = v[i] / 65535.0;
+    free(*data);
+    *data = scores;
+    info->type = NPY_FLOAT64;
+    return 0;
+}
+
 /* Reads a whole file; for a PNG, info gets the type and shape only. */
 static int read_source(const struct source *src, struct npy_info *info,
                        void **data, char *err, size_t err_size)
 {
-    unsigned char *pixels;
+    struct png_gray_info png;
 
     if (!src->is_png)
         return npy_read(src->path, info, data, err, err_size);
 
-    if (png_gray_read(src->path, &info->shape[1], &info->shape[2], &pixels,
-                      err, err_size) != 0)
+    if (png_gray_load(src->path, &png, data, err, err_size) != 0)
         return -1;
     info->type = NPY_UINT8;
     info->shape[0] = 1;
-    *data = pixels;
+    info->shape[1] = png.height;
+    info->shape[2] = png.width;
+    if (png.bits != (src->png_bits ? src->png_bits : 8)
+        || (src->png_bits && png.palette))
+        info->type = NPY_BOOL; /* not what the probe saw: "changed" */
+    else if (png.bits == 16)
+        return widen_16bit(info, data, err, err_size);
     return 0;
 }
 
-static int load(const struct source *src, size_t index, struct loaded *out)
+static int load(const struct eval_config *config, struct source *src,
+                size_t index, struct loaded *out)
 {
     struct npy_info info;
-    char err[NPY_ERROR_SIZE];
+    char err[NPY_ERROR_SIZE], what[NPY_ERROR_SIZE + 512];
 
     free(out->data);
     out->data = NULL;
     out->index = index;
 
     if (read_source(src, &info, &out->data, err, sizeof err) != 0) {
-        eval_error("%s: %s", src->path, err);
+        snprintf(what, sizeof what, "%s: %s", src->path, err);
+        report(config, src, what);
         return EVAL_DATA_ERROR;
     }
     if (info.type != src->type || info.shape[0] != src->images
         || info.shape[1] != src->height || info.shape[2] != src->width) {
-        eval_error("%s: file changed while being read", src->path);
+        snprintf(what, sizeof what, "%s: file changed while being read",
+                 src->path);
+        report(config, src, what);
         return EVAL_DATA_ERROR;
     }
     return EVAL_OK;
@@ -275,59 +347,110 @@ static const char *from_text(size_t at, char *buf, size_t size)
     return buf;
 }
 
-static int feed_chunk(prc_accumulator *acc, prc_batch *batch,
-                      const struct source *s, const void *s_data,
-                      size_t s_at, const struct source *l,
-                      const void *l_data, size_t l_at, size_t images)
+/* One stretch of images of a scores file and a labels file. */
+struct chunk {
+    struct source *s, *l;
+    const void *s_data, *l_data;
+    size_t s_at, l_at, images;
+};
+
+static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
+                      prc_batch *batch, const struct chunk *c)
 {
-    size_t plane = s->height * s->width;
-    const char *scores = (const char *)s_data + s_at * plane
-                         * item_size(s->type);
-    const char *labels = (const char *)l_data + l_at * plane;
-    char a[48], b[48];
+    size_t plane = c->s->height * c->s->width;
+    const char *scores = (const char *)c->s_data + c->s_at * plane
+                         * item_size(c->s->type);
+    const char *labels = (const char *)c->l_data + c->l_at * plane;
+    char a[48], b[48], what[1024];
     prc_status status;
 
-    status = prc_batch_set_shape(batch, images, s->height, s->width);
+    status = prc_batch_set_shape(batch, c->images, c->s->height,
+                                 c->s->width);
     if (status == PRC_OK)
-        status = prc_batch_set_scores(batch, dtype_of(s->type), scores);
+        status = prc_batch_set_scores(batch, dtype_of(c->s->type), scores);
     if (status == PRC_OK)
-        status = prc_batch_set_labels(batch, dtype_of(l->type), labels);
-    if (status != PRC_OK) {
-        eval_error("%s, %s: %s", s->path, l->path,
-                   prc_status_message(status));
-        return EVAL_DATA_ERROR;
-    }
-
-    if (prc_accumulator_feed(acc, batch) == PRC_OK)
+        status = prc_batch_set_labels(batch, dtype_of(c->l->type), labels);
+    if (status == PRC_OK)
+        status = prc_accumulator_feed(acc, batch);
+    if (status == PRC_OK)
         return EVAL_OK;
-    eval_error("%s%s, %s%s: %s", s->path, from_text(s_at, a, sizeof a),
-               l->path, from_text(l_at, b, sizeof b),
-               prc_accumulator_last_error(acc));
+
+    snprintf(what, sizeof what, "%s%s, %s%s: %s", c->s->path,
+             from_text(c->s_at, a, sizeof a), c->l->path,
+             from_text(c->l_at, b, sizeof b),
+             status == PRC_E_NOMEM || status == PRC_E_DTYPE
+             ? prc_status_message(status) : prc_accumulator_last_error(acc));
+    /* A bad label is the labels file's fault, anything else the scores'. */
+    report(config, status == PRC_E_LABEL ? c->l : c->s, what);
     return EVAL_DATA_ERROR;
 }
 
-/* Reads and feeds the files chunk by chunk, holding one scores file and
- * one labels file in memory at a time. */
-static int feed_all(const struct source *s, size_t ns,
-                    const struct source *l, prc_accumulator *acc,
-                    prc_batch *batch)
+/* Files that pair one to one: each pair read, fed and freed in turn; under
+ * --keep-going a bad pair is skipped. */
+static int feed_pairs(const struct eval_config *config, struct source *s,
+                      struct source *l, size_t n, prc_accumulator *acc,
+                      prc_batch *batch)
+{
+    struct loaded ls = {SIZE_MAX, NULL}, ll = {SIZE_MAX, NULL};
+    struct chunk c;
+    size_t i;
+    int rc = EVAL_OK;
+
+    for (i = 0; i < n && (rc == EVAL_OK || config->keep_going); i++) {
+        eval_progress(config, i, n);
+        if (s[i].bad || l[i].bad)
+            continue;
+        rc = load(config, &s[i], i, &ls);
+        if (rc == EVAL_OK)
+            rc = load(config, &l[i], i, &ll);
+        if (rc != EVAL_OK)
+            continue;
+
+        memset(&c, 0, sizeof c);
+        c.s = &s[i];
+        c.l = &l[i];
+        c.s_data = ls.data;
+        c.l_data = ll.data;
+        c.images = s[i].images;
+        rc = feed_chunk(config, acc, batch, &c);
+    }
+    eval_progress(config, n, n);
+
+    free(ls.data);
+    free(ll.data);
+    return config->keep_going ? EVAL_OK : rc;
+}
+
+/* Sequences of images: read and fed chunk by chunk, holding one scores
+ * file and one labels file in memory at a time. */
+static int feed_sequences(const struct eval_config *config, struct source *s,
+                          size_t ns, struct source *l, prc_accumulator *acc,
+                          prc_batch *batch)
 {
     struct walk w = {0, 0, 0, 0};
     struct loaded ls = {SIZE_MAX, NULL}, ll = {SIZE_MAX, NULL};
+    struct chunk c;
     int rc = EVAL_OK;
 
     while (w.s < ns && rc == EVAL_OK) {
-        size_t images = chunk_images(&w, s, l);
-
+        eval_progress(config, w.s, ns);
         if (ls.index != w.s)
-            rc = load(&s[w.s], w.s, &ls);
+            rc = load(config, &s[w.s], w.s, &ls);
         if (rc == EVAL_OK && ll.index != w.l)
-            rc = load(&l[w.l], w.l, &ll);
+            rc = load(config, &l[w.l], w.l, &ll);
+
+        c.s = &s[w.s];
+        c.l = &l[w.l];
+        c.s_data = ls.data;
+        c.l_data = ll.data;
+        c.s_at = w.s_at;
+        c.l_at = w.l_at;
+        c.images = chunk_images(&w, s, l);
         if (rc == EVAL_OK)
-            rc = feed_chunk(acc, batch, &s[w.s], ls.data, w.s_at, &l[w.l],
-                            ll.data, w.l_at, images);
-        advance(&w, s, l, images);
+            rc = feed_chunk(config, acc, batch, &c);
+        advance(&w, s, l, c.images);
     }
+    eval_progress(config, ns, ns);
 
     free(ls.data);
     free(ll.data);
@@ -337,19 +460,35 @@ static int feed_all(const struct source *s, size_t ns,
 static int probe_all(const struct eval_config *config, struct source *s,
                      struct source *l)
 {
-    size_t i;
-    int rc = EVAL_OK;
+    size_t n = config->n_scores, i;
+    int pairs = n == config->n_labels, rc = EVAL_OK;
+    char err[NPY_ERROR_SIZE], what[NPY_ERROR_SIZE + 512];
+    const struct eval_config *strict = config;
+    struct eval_config sequence_config;
 
-    for (i = 0; i < config->n_scores && rc == EVAL_OK; i++)
-        rc = probe_scores(config->scores[i], &s[i]);
-    for (i = 0; i < config->n_labels && rc == EVAL_OK; i++)
-        rc = probe_labels(config->labels[i], &l[i]);
-    if (rc != EVAL_OK)
+    if (!pairs) { /* --keep-going needs files that pair one to one */
+        sequence_config = *config;
+        sequence_config.keep_going = 0;
+        strict = &sequence_config;
+    }
+    for (i = 0; i < n + config->n_labels && rc == EVAL_OK; i++) {
+        struct source *src = i < n ? &s[i] : &l[i - n];
+        const char *path = i < n ? config->scores[i] : config->labels[i - n];
+        int bad = i < n ? probe_scores(path, src, err, sizeof err)
+                        : probe_labels(path, src, err, sizeof err);
+
+        if (bad) {
+            snprintf(what, sizeof what, "%s: %s", path, err);
+            report(strict, src, what);
+            rc = strict->keep_going ? EVAL_OK : EVAL_DATA_ERROR;
+        }
+    }
+    for (i = 0; pairs && i < n && rc == EVAL_OK; i++)
+        if (!s[i].bad && !l[i].bad)
+            rc = check_file_pair(config, &s[i], &l[i]);
+    if (rc != EVAL_OK || pairs)
         return rc;
-
-    if (config->n_scores == config->n_labels)
-        return check_file_pairs(s, l, config->n_scores);
-    return check_image_pairs(s, config->n_scores, l, config->n_labels);
+    return check_image_pairs(s, n, l, config->n_labels);
 }
 
 int eval_feed_files(const struct eval_config *config, prc_accumulator *acc)
@@ -364,8 +503,10 @@ int eval_feed_files(const struct eval_config *config, prc_accumulator *acc)
     else
         rc = probe_all(config, s, l);
 
-    if (rc == EVAL_OK)
-        rc = feed_all(s, config->n_scores, l, acc, batch);
+    if (rc == EVAL_OK && config->n_scores == config->n_labels)
+        rc = feed_pairs(config, s, l, config->n_scores, acc, batch);
+    else if (rc == EVAL_OK)
+        rc = feed_sequences(config, s, config->n_scores, l, acc, batch);
 
     prc_batch_free(batch);
     free(s);

@@ -266,6 +266,9 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     int rc;
 
     json_header(res);
+    if (config->keep_going)
+        printf("  \"skipped_files\": %zu,\n  \"unmatched_files\": %zu,\n",
+               config->stats->skipped_files, config->stats->unmatched_files);
     fputs("  \"average_precision\": ", stdout);
     json_double(metric(res, PRC_AVERAGE_PRECISION).value);
     fputs(",\n  \"auprc_trapezoid\": ", stdout);
@@ -337,6 +340,10 @@ static void print_summary(const struct eval_config *config,
            tally(res, PRC_PIXELS), tally(res, PRC_IMAGES),
            tally(res, PRC_POSITIVES), tally(res, PRC_NEGATIVES));
     printf("%-34s%" PRIu64 "\n", "pixels ignored", tally(res, PRC_IGNORED));
+    if (config->keep_going)
+        printf("%-34s%zu bad, %zu without a partner (see warnings)\n",
+               "files skipped", config->stats->skipped_files,
+               config->stats->unmatched_files);
     printf("%-34s%" PRId64 " (score %s k/%" PRId64 ")\n", "bins",
            option(res, PRC_OPT_BINS),
            option(res, PRC_OPT_RULE) == PRC_RULE_GT ? ">" : ">=",

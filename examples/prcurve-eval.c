@@ -32,6 +32,8 @@ static int evaluate(const struct eval_config *config)
     if (rc == EVAL_OK)
         rc = eval_write_csv(config, res);
     if (rc == EVAL_OK)
+        rc = eval_write_plot(config, res);
+    if (rc == EVAL_OK)
         rc = eval_print_report(config, res);
 
     prc_result_free(res);
