@@ -1,0 +1,86 @@
+"""The scikit-learn-shaped face: precision_recall_curve and
+average_precision_score over one binned pass."""
+
+import numpy as np
+
+from . import _native as n
+from ._accumulator import (Accumulator, _LABEL_DTYPES, _SCORE_DTYPES,
+                           check_array)
+
+
+def _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
+                range_policy):
+    """An accumulator fed every element of the two arrays (any shape,
+    C-contiguous, read in place as one image of 1 x size elements)."""
+    l_code = check_array(y_true, "y_true", _LABEL_DTYPES, min_ndim=1)
+    s_code = check_array(y_score, "y_score", _SCORE_DTYPES, min_ndim=1)
+    if y_true.shape != y_score.shape:
+        raise ValueError("y_true has shape %s but y_score has shape %s"
+                         % (y_true.shape, y_score.shape))
+    acc = Accumulator(bins=bins, rule=rule, ignore_label=ignore_label,
+                      nan_policy=nan_policy, range_policy=range_policy)
+    acc._feed((1, 1, y_score.size), s_code, y_score.ctypes.data, l_code,
+              y_true.ctypes.data)
+    return acc
+
+
+def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
+                           ignore_label=None, nan_policy="reject",
+                           range_policy="reject"):
+    """Precision-recall pairs in scikit-learn's order and shape convention.
+
+    Returns ``precision, recall, thresholds``: ``thresholds`` increasing,
+    ``precision[i]`` and ``recall[i]`` those of predicting positive every
+    element with score >= ``thresholds[i]`` (``>`` under rule 'gt'), and a
+    last point precision 1, recall 0 appended without a threshold, so
+    ``len(precision) == len(recall) == len(thresholds) + 1``.
+
+    How it differs from sklearn.metrics.precision_recall_curve:
+
+    * the thresholds are bin thresholds k / bins, not the distinct scores.
+      Of the bins + 1 of them, a threshold is kept when it predicts at least
+      one element positive and more elements than the next threshold up,
+      just as scikit-learn has one threshold per distinct score.  Scores
+      that share a bin share an operating point, so on float scores the
+      curve is an approximation; uint8 scores (v / 255) with bins=255, or
+      any scores lying on thresholds, give scikit-learn's points exactly
+      (with thresholds k / 255 where scikit-learn reports k);
+    * y_true must be uint8 or bool with values 0 and 1 (and the
+      ignore_label, if given, whose elements count nowhere); y_score must
+      be float32, float64 or uint8 in [0, 1]; both C-contiguous numpy arrays
+      of the same shape, read in place;
+    * with no positive element recall is undefined: PrcurveError
+      (PRC_E_NO_POSITIVES) instead of a warning and recall 1;
+    * no pos_label, sample_weight or drop_intermediate.
+    """
+    acc = _accumulate(y_true, probas_pred, bins, rule, ignore_label,
+                      nan_policy, range_policy)
+    res = acc.compute()
+    if res.positives == 0:
+        raise n.PrcurveError(15, "y_true has no positive element")
+    tp, fp = res.tp, res.fp
+    predicted = (tp + fp) > 0
+    changes = np.ones(res.rows, dtype=bool)
+    changes[:-1] = (tp[:-1] != tp[1:]) | (fp[:-1] != fp[1:])
+    keep = predicted & changes
+    precision = tp[keep] / (tp[keep] + fp[keep])
+    recall = tp[keep] / float(res.positives)
+    return (np.hstack((precision, 1.0)), np.hstack((recall, 0.0)),
+            np.array(res.thresholds[keep]))
+
+
+def average_precision_score(y_true, y_score, *, bins=1000, rule="ge",
+                            ignore_label=None, nan_policy="reject",
+                            range_policy="reject"):
+    """Average precision as scikit-learn defines it, the sum over the curve
+    of (R[k] - R[k+1]) P[k], over bin thresholds k / bins (see
+    precision_recall_curve for what that changes).  Equal to
+    sklearn.metrics.average_precision_score for uint8 scores with
+    bins=255.  Arrays as for precision_recall_curve.  With no positive
+    element AP is undefined: PrcurveError (PRC_E_NO_POSITIVES), never 0."""
+    acc = _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
+                      range_policy)
+    res = acc.compute()
+    if res.average_precision is None:
+        raise n.PrcurveError(15, res.undefined.get("average_precision", ""))
+    return res.average_precision
