@@ -111,7 +111,8 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_FORMAT, 20, "not a well-formed serialized accumulator")         \
     X(PRC_E_VERSION, 21, "serialized by a newer, unknown format version")   \
     X(PRC_E_CHECKSUM, 22, "serialized state fails its checksum")            \
-    X(PRC_E_STATE, 23, "counts are inconsistent with each other")
+    X(PRC_E_STATE, 23, "counts are inconsistent with each other")          \
+    X(PRC_E_UNSUPPORTED, 24, "not supported by this machine or build")
 
 #define PRC__STATUS_ENUM(name, number, message) name = number,
 typedef enum prc_status {
@@ -203,8 +204,28 @@ typedef enum prc_option {
     /* PRC_POLICY_REJECT (default), PRC_POLICY_SKIP or PRC_POLICY_CLAMP. */
     PRC_OPT_RANGE_POLICY = 6,
     /* 1 to also keep per-image (macro) curves, 0 (default) not to. */
-    PRC_OPT_PER_IMAGE = 7
+    PRC_OPT_PER_IMAGE = 7,
+    /* Execution settings: they change how fast a feed runs, never what it
+     * counts, so merging and serialization ignore them. */
+    /* enum prc_kernel: the code path that classifies pixels.  Default
+     * PRC_KERNEL_AUTO, the fastest this processor supports; forcing one
+     * the processor lacks makes prc_accumulator_create return
+     * PRC_E_UNSUPPORTED.  Every kernel gives identical counts. */
+    PRC_OPT_KERNEL = 8,
+    /* Threads a feed may use, 1..256, default 1: with more, each batch is
+     * split over worker threads started for that feed, each counting into
+     * a state of its own (memory grows by one state per thread), added up
+     * when all succeed.  If a thread cannot be started, the feed counts
+     * serially instead.  Results are identical whatever the number. */
+    PRC_OPT_THREADS = 9
 } prc_option;
+
+/* Values of PRC_OPT_KERNEL. */
+enum prc_kernel {
+    PRC_KERNEL_AUTO = 0,   /* the fastest available */
+    PRC_KERNEL_SCALAR = 1, /* portable C, available everywhere */
+    PRC_KERNEL_AVX2 = 2    /* x86-64 with AVX2 */
+};
 
 typedef struct prc_options prc_options;
 
@@ -299,7 +320,9 @@ typedef struct prc_result prc_result;
 
 /* Creates an accumulator with the given options (copied; NULL means every
  * default).  Memory: about 24 * B bytes, or 88 * B with per-image mode,
- * whatever is fed later.  Returns PRC_OK, PRC_E_NULL or PRC_E_NOMEM. */
+ * whatever is fed later (plus one state per thread with PRC_OPT_THREADS).
+ * Returns PRC_OK, PRC_E_NULL, PRC_E_NOMEM, or PRC_E_UNSUPPORTED if
+ * PRC_OPT_KERNEL names a kernel this processor lacks. */
 PRC_API prc_status prc_accumulator_create(prc_accumulator **out,
                                           const prc_options *options);
 

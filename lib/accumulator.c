@@ -40,8 +40,14 @@ static int allocate_arrays(prc_accumulator *acc)
     if (acc->per_image)
         acc->image_counts = prc__alloc(&acc->allocator, acc->cells,
                                        sizeof *acc->image_counts, 0);
+    if (acc->threads > 1)
+        acc->workers = prc__alloc(&acc->allocator, (size_t)acc->threads,
+                                  (acc->state_length + acc->cells)
+                                      * sizeof *acc->workers,
+                                  0);
     if (acc->thresholds == NULL || acc->state == NULL
-        || (acc->per_image && acc->image_counts == NULL))
+        || (acc->per_image && acc->image_counts == NULL)
+        || (acc->threads > 1 && acc->workers == NULL))
         return 0;
 
     acc->counts = acc->state + PRC__STATE_HEADER;
@@ -62,6 +68,7 @@ static void free_arrays(prc_accumulator *acc)
     prc__free(&acc->allocator, acc->thresholds);
     prc__free(&acc->allocator, acc->state);
     prc__free(&acc->allocator, acc->image_counts);
+    prc__free(&acc->allocator, acc->workers);
 }
 
 prc_status prc_accumulator_create(prc_accumulator **out,
@@ -94,6 +101,13 @@ prc_status prc_accumulator_create(prc_accumulator **out,
     acc->per_image = acc->options.value[PRC_OPT_PER_IMAGE] != 0;
     acc->zero_division =
         zero_division_value(acc->options.value[PRC_OPT_ZERO_DIVISION]);
+    acc->threads = (int)acc->options.value[PRC_OPT_THREADS];
+    acc->kernel = prc__resolve_kernel(
+        (int)acc->options.value[PRC_OPT_KERNEL]);
+    if (acc->kernel < 0) {
+        prc__free(&a, acc);
+        return PRC_E_UNSUPPORTED;
+    }
     if (!allocate_arrays(acc)) {
         prc_accumulator_free(acc);
         return PRC_E_NOMEM;
@@ -220,7 +234,7 @@ static int same_options(const prc_options *a, const prc_options *b)
 {
     int i;
 
-    for (i = 1; i <= PRC__OPTION_MAX; i++)
+    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++)
         if (a->value[i] != b->value[i])
             return 0;
     return 1;

@@ -2,236 +2,171 @@
  * feed.c - the single-pass core: every pixel lands in the slot of its
  * score, split by its label; nothing else is kept.
  *
- * A feed either counts a whole batch or nothing.  Pixels are classified in
- * chunks: a chunk is validated completely before any of its pixels is
- * counted, and when a later chunk or image turns out to be bad, the pixels
- * already counted are counted again with an increment of -1 (modulo 2^64),
- * which restores every count exactly.  A good batch pays nothing for this.
+ * A feed either counts a whole batch or nothing.  Pixels go through a
+ * kernel (kernel.h) a chunk at a time: the kernel classifies the chunk into
+ * histogram cells and reports any bad pixel before a cell of it is
+ * counted.  Fed serially, the batch is counted in place, and when a later
+ * chunk turns out bad the pixels already counted are counted again with an
+ * increment of -1 (modulo 2^64), which restores every count exactly; a good
+ * batch pays nothing for this.  Fed by several threads, each counts into a
+ * state of its own, and the states are added to the accumulator only when
+ * all of them succeeded.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kernel.h"
 
 /* Pixels classified before any of them is counted. */
 #define CHUNK 1024
 
-/* Label classes. */
-enum { CLASS_NEGATIVE = 0, CLASS_POSITIVE = 1, CLASS_IGNORED = 2,
-       CLASS_INVALID = 3 };
-
-/*
- * What the per-pixel code needs from an accumulator, copied into locals so
- * that stores to the caller's cell buffer cannot force reloads.
- */
-struct slotter {
-    const double *t; /* thresholds; t[B + 1] is +infinity */
-    double bins;
-    size_t last;     /* B */
-    uint32_t slots;  /* B + 2 */
-    int ge;
+/* Where counts go: a whole state and, in per-image mode, a scratch
+ * histogram for one image. */
+struct sink {
+    uint64_t *state;
+    uint64_t *scratch;
 };
 
-static struct slotter slotter_of(const prc_accumulator *acc)
+/* One feed's fixed inputs. */
+struct feed {
+    prc_accumulator *acc;
+    const prc_batch *batch;
+    struct prc__kernel_ctx k;
+    prc__classify_fn classify;
+    size_t plane;         /* pixels per image */
+    size_t score_size;    /* bytes per score */
+};
+
+/* ------------------------------------------------------------------------ */
+/* Tables and kernels                                                       */
+/* ------------------------------------------------------------------------ */
+
+static struct prc__kernel_ctx kernel_ctx(const prc_accumulator *acc,
+                                         const uint8_t *classes)
 {
-    struct slotter sl;
+    struct prc__kernel_ctx k;
 
-    sl.t = acc->thresholds;
-    sl.bins = (double)acc->bins;
-    sl.last = acc->bins;
-    sl.slots = (uint32_t)acc->slots;
-    sl.ge = acc->rule == PRC_RULE_GE;
-    return sl;
-}
-
-/*
- * The slot of a score s in [0, 1]: how many thresholds it passes.  g, the
- * floor of s * B in double precision, is within one of the true number of
- * thresholds below s, so thresholds g - 1 and below are always passed and
- * g + 2 and above never are; comparing s with the stored thresholds g and
- * g + 1 settles the rest exactly.
- */
-static inline uint32_t slot_of(struct slotter sl, double s)
-{
-    size_t g = (size_t)(s * sl.bins);
-
-    if (g > sl.last)
-        g = sl.last;
-    if (sl.ge)
-        return (uint32_t)(g + (sl.t[g] <= s) + (sl.t[g + 1] <= s));
-    return (uint32_t)(g + (sl.t[g] < s) + (sl.t[g + 1] < s));
+    k.thresholds = acc->thresholds;
+    k.bins = (double)acc->bins;
+    k.last = acc->bins;
+    k.slots = (uint32_t)acc->slots;
+    k.ge = acc->rule == PRC_RULE_GE;
+    k.nan_policy = (int)acc->options.value[PRC_OPT_NAN_POLICY];
+    k.range_policy = (int)acc->options.value[PRC_OPT_RANGE_POLICY];
+    k.ignored_cell = (uint32_t)PRC__IGNORED_CELL(acc);
+    k.skipped_cell = (uint32_t)PRC__SKIPPED_CELL(acc);
+    k.classes = classes;
+    k.u8_slot = acc->u8_slot;
+    return k;
 }
 
 void prc__build_tables(prc_accumulator *acc)
 {
     int64_t ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
-    size_t k;
+    struct prc__kernel_ctx k;
+    size_t i;
     int v;
 
-    for (k = 0; k <= acc->bins; k++)
-        acc->thresholds[k] = (double)k / (double)acc->bins;
+    for (i = 0; i <= acc->bins; i++)
+        acc->thresholds[i] = (double)i / (double)acc->bins;
     acc->thresholds[acc->bins + 1] = INFINITY;
+
+    k = kernel_ctx(acc, NULL);
     for (v = 0; v < 256; v++) {
-        acc->u8_slot[v] = slot_of(slotter_of(acc), (double)v / 255.0);
-        acc->label_class[v] = CLASS_INVALID;
-        acc->bool_class[v] = CLASS_INVALID;
+        acc->u8_slot[v] = prc__exact_slot(&k, (double)v / 255.0);
+        acc->label_class[v] = PRC__INVALID;
+        acc->bool_class[v] = PRC__INVALID;
     }
-    acc->label_class[0] = acc->bool_class[0] = CLASS_NEGATIVE;
-    acc->label_class[1] = acc->bool_class[1] = CLASS_POSITIVE;
+    acc->label_class[0] = acc->bool_class[0] = PRC__NEGATIVE;
+    acc->label_class[1] = acc->bool_class[1] = PRC__POSITIVE;
     if (ignore != PRC_NO_IGNORE_LABEL)
-        acc->label_class[ignore] = CLASS_IGNORED;
+        acc->label_class[ignore] = PRC__IGNORED;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Classifying pixels                                                       */
-/* ------------------------------------------------------------------------ */
-
-/*
- * Where a pixel goes: the cell of counts[] (or of the per-image scratch) it
- * increments, or BAD_CELL if the batch must be rejected because of it.
- */
-#define BAD_CELL UINT32_MAX
-
-static uint32_t float_cell(const prc_accumulator *acc, double s, int cls)
+int prc__resolve_kernel(int requested)
 {
-    int64_t policy;
-
-    if (cls == CLASS_IGNORED)
-        return (uint32_t)PRC__IGNORED_CELL(acc);
-    if (cls == CLASS_INVALID)
-        return BAD_CELL;
-
-    if (s != s) {
-        policy = acc->options.value[PRC_OPT_NAN_POLICY];
-        return policy == PRC_POLICY_SKIP ? (uint32_t)PRC__SKIPPED_CELL(acc)
-                                         : BAD_CELL;
-    }
-    if (s < 0.0 || s > 1.0) {
-        policy = acc->options.value[PRC_OPT_RANGE_POLICY];
-        if (policy == PRC_POLICY_SKIP)
-            return (uint32_t)PRC__SKIPPED_CELL(acc);
-        if (policy == PRC_POLICY_REJECT)
-            return BAD_CELL;
-        s = s < 0.0 ? 0.0 : 1.0;
-    }
-    return (uint32_t)cls * (uint32_t)acc->slots + slot_of(slotter_of(acc), s);
+    if (requested != PRC_KERNEL_AUTO)
+        return prc__kernel_supported(requested) ? requested : -1;
+    return prc__kernel_supported(PRC_KERNEL_AVX2) ? PRC_KERNEL_AVX2
+                                                  : PRC_KERNEL_SCALAR;
 }
 
-/* float_cell with the common case, a counted pixel in range, inline. */
-static inline uint32_t score_cell(const prc_accumulator *acc,
-                                  struct slotter sl, double s, uint32_t cls)
+static struct feed feed_of(prc_accumulator *acc, const prc_batch *batch)
 {
-    if (cls < CLASS_IGNORED && s >= 0.0 && s <= 1.0)
-        return cls * sl.slots + slot_of(sl, s);
-    return float_cell(acc, s, (int)cls);
-}
+    int avx2 = acc->kernel == PRC_KERNEL_AVX2;
+    struct feed f;
 
-static double score_at(const prc_batch *batch, size_t i)
-{
+    f.acc = acc;
+    f.batch = batch;
+    f.k = kernel_ctx(acc, batch->label_dtype == PRC_DTYPE_BOOL
+                              ? acc->bool_class : acc->label_class);
+    f.plane = batch->height * batch->width;
     switch (batch->score_dtype) {
     case PRC_DTYPE_FLOAT32:
-        return ((const float *)batch->scores)[i];
+        f.classify = avx2 ? prc__avx2_f32 : prc__classify_f32;
+        f.score_size = 4;
+        break;
     case PRC_DTYPE_FLOAT64:
-        return ((const double *)batch->scores)[i];
+        f.classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
+        f.score_size = 8;
+        break;
     default:
-        return ((const uint8_t *)batch->scores)[i] / 255.0;
+        f.classify = prc__classify_u8;
+        f.score_size = 1;
+        break;
     }
-}
-
-static const uint8_t *class_table(const prc_accumulator *acc,
-                                  const prc_batch *batch)
-{
-    return batch->label_dtype == PRC_DTYPE_BOOL ? acc->bool_class
-                                                : acc->label_class;
-}
-
-/*
- * Fills cell[0..n) for the pixels starting at flat index `first`.  Returns
- * 1 if every pixel may be counted, 0 if one of them rejects the batch.
- */
-static int classify_chunk(const prc_accumulator *acc, const prc_batch *batch,
-                          size_t first, size_t n, uint32_t *cell)
-{
-    const uint8_t *labels = (const uint8_t *)batch->labels + first;
-    const uint8_t *classes = class_table(acc, batch);
-    struct slotter sl = slotter_of(acc);
-    uint32_t ignored = (uint32_t)PRC__IGNORED_CELL(acc);
-    uint32_t bad = 0;
-    size_t i;
-
-    if (batch->score_dtype == PRC_DTYPE_UINT8) {
-        const uint8_t *scores = (const uint8_t *)batch->scores + first;
-
-        for (i = 0; i < n; i++) {
-            uint32_t cls = classes[labels[i]];
-
-            cell[i] = cls < CLASS_IGNORED
-                          ? cls * sl.slots + acc->u8_slot[scores[i]]
-                          : ignored;
-            bad |= cls == CLASS_INVALID;
-        }
-        return !bad;
-    }
-
-    if (batch->score_dtype == PRC_DTYPE_FLOAT32) {
-        const float *scores = (const float *)batch->scores + first;
-
-        for (i = 0; i < n; i++) {
-            cell[i] = score_cell(acc, sl, scores[i], classes[labels[i]]);
-            bad |= cell[i] == BAD_CELL;
-        }
-        return !bad;
-    }
-
-    for (i = 0; i < n; i++) {
-        cell[i] = score_cell(acc, sl,
-                             ((const double *)batch->scores)[first + i],
-                             classes[labels[i]]);
-        bad |= cell[i] == BAD_CELL;
-    }
-    return !bad;
-}
-
-/* Describes the first pixel of a rejected chunk in acc->last_error. */
-static prc_status explain_rejection(prc_accumulator *acc,
-                                    const prc_batch *batch, size_t first,
-                                    size_t n)
-{
-    const uint8_t *classes = class_table(acc, batch);
-    size_t plane = batch->height * batch->width;
-    size_t i, at;
-    prc_status status = PRC_E_LABEL;
-    uint8_t label = 0;
-    double s = 0.0;
-
-    for (i = 0; i < n; i++) {
-        label = ((const uint8_t *)batch->labels)[first + i];
-        s = score_at(batch, first + i);
-        if (classes[label] == CLASS_INVALID)
-            break;
-        if (float_cell(acc, s, classes[label]) == BAD_CELL) {
-            status = s != s ? PRC_E_NAN : PRC_E_RANGE;
-            break;
-        }
-    }
-
-    at = first + i;
-    if (status == PRC_E_LABEL)
-        snprintf(acc->last_error, sizeof acc->last_error,
-                 "image %zu, row %zu, column %zu: label %u is neither 0, 1 "
-                 "nor the ignore label", at / plane, at % plane / batch->width,
-                 at % batch->width, (unsigned)label);
-    else
-        snprintf(acc->last_error, sizeof acc->last_error,
-                 "image %zu, row %zu, column %zu: score %.9g %s", at / plane,
-                 at % plane / batch->width, at % batch->width, s,
-                 status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
-    return status;
+    return f;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Counting                                                                 */
+/* Counting pixels                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Counts pixels [first, first + n) of the batch (flat index) into `counts`
+ * with increment `inc` (1, or 2^64 - 1 to take them away again), a chunk at
+ * a time, and ORs what it saw into *seen.  Stops before the first chunk
+ * holding a bad pixel and returns 0 with *bad_at set to that chunk's start.
+ */
+static int count_run(const struct feed *f, size_t first, size_t n,
+                     uint64_t *counts, uint64_t inc, unsigned *seen,
+                     size_t *bad_at)
+{
+    const unsigned char *scores = f->batch->scores;
+    const uint8_t *labels = f->batch->labels;
+    uint32_t cell[CHUNK];
+    size_t at, i;
+
+    for (at = first; at < first + n; at += CHUNK) {
+        size_t m = first + n - at < CHUNK ? first + n - at : CHUNK;
+        unsigned chunk_seen = f->classify(&f->k, scores + at * f->score_size,
+                                          labels + at, m, cell);
+
+        if (chunk_seen & PRC__SEEN_BAD) {
+            *bad_at = at;
+            return 0;
+        }
+        *seen |= chunk_seen;
+        for (i = 0; i < m; i++)
+            counts[cell[i]] += inc;
+    }
+    return 1;
+}
+
+/* Counts an image that was seen whole with `seen`. */
+static void tally_image(uint64_t *state, unsigned seen, uint64_t sign)
+{
+    if (!(seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE)))
+        return;
+    state[PRC__IMAGES] += sign;
+    if (!(seen & PRC__SEEN_POSITIVE))
+        state[PRC__IMAGES_WITHOUT_POSITIVES] += sign;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Per-image sums                                                           */
 /* ------------------------------------------------------------------------ */
 
 /* Adds (sign 1) or subtracts (sign 2^64 - 1) v in [0, 1] in fixed point. */
@@ -271,17 +206,26 @@ double prc__average_precision(const uint64_t *negatives,
 }
 
 /*
- * Adds one image's histogram (or removes it, sign = -1) to the per-image
- * sums: its precision and recall at every row, and its AP.
+ * Adds one image's histogram (or removes it, sign 2^64 - 1) to the
+ * per-image sums of `state`: its precision and recall at every row, and
+ * its AP.
  */
-static void fold_image(prc_accumulator *acc, const uint64_t *counts,
-                       uint64_t positives, uint64_t sign)
+static void fold_image(const prc_accumulator *acc, uint64_t *state,
+                       const uint64_t *image, uint64_t sign)
 {
-    const uint64_t *neg = counts, *pos = counts + acc->slots;
+    const uint64_t *neg = image, *pos = image + acc->slots;
+    uint64_t *sums = state + PRC__STATE_HEADER + acc->cells;
+    uint64_t *precision_hi = sums, *precision_lo = sums + acc->rows;
+    uint64_t *recall_hi = sums + 2 * acc->rows;
+    uint64_t *recall_lo = sums + 3 * acc->rows;
+    uint64_t *precision_nan = sums + 4 * acc->rows;
+    uint64_t *recall_nan = sums + 5 * acc->rows;
     double zd = acc->zero_division;
-    uint64_t tp = 0, fp = 0;
+    uint64_t tp = 0, fp = 0, positives = 0;
     size_t k;
 
+    for (k = 0; k < acc->slots; k++)
+        positives += pos[k];
     for (k = acc->rows; k-- > 0;) {
         double precision, recall;
 
@@ -289,103 +233,277 @@ static void fold_image(prc_accumulator *acc, const uint64_t *counts,
         fp += neg[k + 1];
         precision = tp + fp ? (double)tp / (double)(tp + fp) : zd;
         recall = positives ? (double)tp / (double)positives : zd;
-        add_or_count_nan(precision, &acc->precision_nan[k],
-                         &acc->precision_hi[k], &acc->precision_lo[k], sign);
-        add_or_count_nan(recall, &acc->recall_nan[k], &acc->recall_hi[k],
-                         &acc->recall_lo[k], sign);
+        add_or_count_nan(precision, &precision_nan[k], &precision_hi[k],
+                         &precision_lo[k], sign);
+        add_or_count_nan(recall, &recall_nan[k], &recall_hi[k],
+                         &recall_lo[k], sign);
     }
-    if (positives == 0)
-        return;
-
-    fixed_add(&acc->state[PRC__AP_HI], &acc->state[PRC__AP_LO],
-              prc__average_precision(neg, pos, acc->slots, positives), sign);
+    if (positives != 0)
+        fixed_add(&state[PRC__AP_HI], &state[PRC__AP_LO],
+                  prc__average_precision(neg, pos, acc->slots, positives),
+                  sign);
 }
 
-struct image_tally {
-    uint64_t counted;
-    uint64_t positives;
-};
+/* ------------------------------------------------------------------------ */
+/* Whole images                                                             */
+/* ------------------------------------------------------------------------ */
 
 /*
- * Counts pixels [0, limit) of one image into `target` with increment `inc`
- * (1, or 2^64 - 1 to take them away again), a chunk at a time.  Stops before
- * the first chunk that holds a bad pixel and returns 0, with *done set to
- * the pixels counted; returns 1 when all were counted.
+ * Counts one image into `sink` with increment `sign`.  Returns 0 with
+ * *bad_at set if the image holds a bad pixel.  In per-image mode the image
+ * goes through the scratch histogram first, so a bad pixel leaves no
+ * trace; in pooled mode the chunks before *bad_at stay counted.
  */
-static int count_pixels(prc_accumulator *acc, const prc_batch *batch,
-                        size_t image, size_t limit, uint64_t *target,
-                        uint64_t inc, size_t *done, struct image_tally *tally)
+static int feed_image(const struct feed *f, const struct sink *sink,
+                      size_t image, uint64_t sign, size_t *bad_at)
 {
-    uint32_t cell[CHUNK];
-    size_t base = image * batch->height * batch->width;
-    uint32_t slots = (uint32_t)acc->slots;
-    uint64_t counted = 0, positives = 0;
-    size_t at, i;
-    int ok = 1;
-
-    for (at = 0; at < limit; at += CHUNK) {
-        size_t n = limit - at < CHUNK ? limit - at : CHUNK;
-
-        if (!classify_chunk(acc, batch, base + at, n, cell)) {
-            ok = 0;
-            break;
-        }
-        /* Local tallies: target[] could alias *tally, which would force a
-         * reload per pixel. */
-        for (i = 0; i < n; i++) {
-            target[cell[i]] += inc;
-            counted += cell[i] < 2 * slots;
-            positives += cell[i] - slots < slots;
-        }
-    }
-    *done = ok ? limit : at;
-    tally->counted += counted;
-    tally->positives += positives;
-    return ok;
-}
-
-static void tally_image(prc_accumulator *acc, const struct image_tally *t,
-                        uint64_t sign)
-{
-    if (t->counted == 0)
-        return;
-    acc->state[PRC__IMAGES] += sign;
-    if (t->positives == 0)
-        acc->state[PRC__IMAGES_WITHOUT_POSITIVES] += sign;
-}
-
-/*
- * Counts one image with increment `sign`.  On a bad pixel returns 0 with
- * *done set to the start of the chunk that holds it.  In per-image mode the
- * image goes through the scratch histogram first, so a bad pixel leaves no
- * trace; in pooled mode the pixels before *done stay counted.
- */
-static int feed_image(prc_accumulator *acc, const prc_batch *batch,
-                      size_t image, uint64_t sign, size_t *done)
-{
-    size_t plane = batch->height * batch->width;
-    size_t cells = acc->cells;
-    struct image_tally tally = {0, 0};
+    const prc_accumulator *acc = f->acc;
+    uint64_t *counts = sink->state + PRC__STATE_HEADER;
+    unsigned seen = 0;
     size_t i;
 
     if (!acc->per_image) {
-        if (!count_pixels(acc, batch, image, plane, acc->counts, sign, done,
-                          &tally))
+        if (!count_run(f, image * f->plane, f->plane, counts, sign, &seen,
+                       bad_at))
             return 0;
-        tally_image(acc, &tally, sign);
+        tally_image(sink->state, seen, sign);
         return 1;
     }
 
-    memset(acc->image_counts, 0, cells * sizeof *acc->image_counts);
-    if (!count_pixels(acc, batch, image, plane, acc->image_counts, 1, done,
-                      &tally))
+    memset(sink->scratch, 0, acc->cells * sizeof *sink->scratch);
+    if (!count_run(f, image * f->plane, f->plane, sink->scratch, 1, &seen,
+                   bad_at))
         return 0;
-    for (i = 0; i < cells; i++)
-        acc->counts[i] += acc->image_counts[i] * sign;
-    tally_image(acc, &tally, sign);
-    if (tally.counted != 0)
-        fold_image(acc, acc->image_counts, tally.positives, sign);
+    for (i = 0; i < acc->cells; i++)
+        counts[i] += sink->scratch[i] * sign;
+    tally_image(sink->state, seen, sign);
+    if (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
+        fold_image(acc, sink->state, sink->scratch, sign);
     return 1;
+}
+
+/* Counts the whole batch into the accumulator; on a bad pixel takes back
+ * what it counted and returns 0 with *bad_at set. */
+static int feed_serial(const struct feed *f, size_t *bad_at)
+{
+    struct sink sink = {f->acc->state, f->acc->image_counts};
+    size_t image, undo, unused;
+    unsigned seen = 0;
+
+    for (image = 0; image < f->batch->images; image++)
+        if (!feed_image(f, &sink, image, 1, bad_at))
+            break;
+    if (image == f->batch->images)
+        return 1;
+
+    for (undo = 0; undo < image; undo++)
+        feed_image(f, &sink, undo, UINT64_MAX, &unused);
+    if (!f->acc->per_image && *bad_at > image * f->plane)
+        count_run(f, image * f->plane, *bad_at - image * f->plane,
+                  sink.state + PRC__STATE_HEADER, UINT64_MAX, &seen,
+                  &unused);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A worker's share: whole images [first_image, last_image) in per-image
+ * mode; pixels [first, last) otherwise, whose first and last image may be
+ * shared with the neighbouring workers: what it saw of those is reported in
+ * edge_seen[] for the caller to combine.
+ */
+struct worker {
+    const struct feed *f;
+    struct sink sink;
+    size_t first, last;
+    int ok;
+    size_t bad_at;
+    size_t edge_image[2];
+    unsigned edge_seen[2];
+    pthread_t thread;
+};
+
+static void run_images(struct worker *w)
+{
+    size_t image;
+
+    for (image = w->first; image < w->last; image++)
+        if (!feed_image(w->f, &w->sink, image, 1, &w->bad_at)) {
+            w->ok = 0;
+            return;
+        }
+}
+
+static void run_pixels(struct worker *w)
+{
+    const struct feed *f = w->f;
+    uint64_t *counts = w->sink.state + PRC__STATE_HEADER;
+    size_t at = w->first;
+
+    while (at < w->last) {
+        size_t image = at / f->plane;
+        size_t end = (image + 1) * f->plane < w->last ? (image + 1) * f->plane
+                                                      : w->last;
+        unsigned seen = 0;
+
+        if (!count_run(f, at, end - at, counts, 1, &seen, &w->bad_at)) {
+            w->ok = 0;
+            return;
+        }
+        if (at == w->first || end == w->last) {
+            int edge = at == w->first ? 0 : 1;
+
+            w->edge_image[edge] = image;
+            w->edge_seen[edge] |= seen;
+        } else {
+            tally_image(w->sink.state, seen, 1);
+        }
+        at = end;
+    }
+}
+
+static void *run_worker(void *arg)
+{
+    struct worker *w = arg;
+
+    if (w->f->acc->per_image)
+        run_images(w);
+    else
+        run_pixels(w);
+    return NULL;
+}
+
+/* Tallies the images split between workers, each once, with the union of
+ * what every worker saw of it. */
+static void tally_edges(uint64_t *state, const struct worker *w, int n)
+{
+    size_t image = SIZE_MAX;
+    unsigned seen = 0;
+    int i, e;
+
+    for (i = 0; i < n; i++)
+        for (e = 0; e < 2; e++) {
+            if (w[i].edge_image[e] == SIZE_MAX)
+                continue;
+            if (w[i].edge_image[e] != image) {
+                if (image != SIZE_MAX)
+                    tally_image(state, seen, 1);
+                image = w[i].edge_image[e];
+                seen = 0;
+            }
+            seen |= w[i].edge_seen[e];
+        }
+    if (image != SIZE_MAX)
+        tally_image(state, seen, 1);
+}
+
+/* Splits `total` items into n nearly equal consecutive shares. */
+static size_t share(size_t total, int i, int n)
+{
+    return total / (size_t)n * (size_t)i
+           + (total % (size_t)n) * (size_t)i / (size_t)n;
+}
+
+/*
+ * Counts the batch with acc->threads workers, each into a state of its
+ * own.  Returns 1 and adds them to the accumulator if all succeeded; 0 with
+ * *bad_at the earliest bad chunk otherwise; -1 if threads could not be
+ * started (nothing counted).
+ */
+static int feed_parallel(const struct feed *f, size_t *bad_at)
+{
+    prc_accumulator *acc = f->acc;
+    struct worker w[PRC__MAX_THREADS];
+    size_t total = acc->per_image ? f->batch->images
+                                  : f->batch->images * f->plane;
+    size_t stride = acc->state_length + acc->cells, j;
+    int n = acc->threads, i, started;
+
+    for (i = 0; i < n; i++) {
+        w[i].f = f;
+        w[i].sink.state = acc->workers + (size_t)i * stride;
+        w[i].sink.scratch = w[i].sink.state + acc->state_length;
+        memset(w[i].sink.state, 0, acc->state_length * sizeof(uint64_t));
+        w[i].first = share(total, i, n);
+        w[i].last = share(total, i + 1, n);
+        w[i].ok = 1;
+        w[i].edge_image[0] = w[i].edge_image[1] = SIZE_MAX;
+        w[i].edge_seen[0] = w[i].edge_seen[1] = 0;
+    }
+    for (started = 1; started < n; started++)
+        if (pthread_create(&w[started].thread, NULL, run_worker,
+                           &w[started]) != 0)
+            break;
+    if (started == n)
+        run_worker(&w[0]);
+    for (i = 1; i < started; i++)
+        pthread_join(w[i].thread, NULL);
+    if (started < n)
+        return -1;
+
+    for (i = 0; i < n; i++)
+        if (!w[i].ok) {
+            *bad_at = w[i].bad_at;
+            return 0;
+        }
+    for (i = 0; i < n; i++)
+        for (j = 0; j < acc->state_length; j++)
+            acc->state[j] += w[i].sink.state[j];
+    if (!acc->per_image)
+        tally_edges(acc->state, w, n);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Feeding                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Describes the first bad pixel of the chunk at `first` in
+ * acc->last_error and returns its status. */
+static prc_status explain_rejection(const struct feed *f, size_t first)
+{
+    const prc_batch *batch = f->batch;
+    const uint8_t *labels = batch->labels;
+    const unsigned char *scores = batch->scores;
+    size_t plane = f->plane, total = batch->images * plane, at;
+    prc_status status = PRC_E_LABEL;
+    uint8_t label = 0;
+    double s = 0.0;
+
+    for (at = first; at < total; at++) {
+        unsigned seen = 0;
+
+        label = labels[at];
+        if (batch->score_dtype == PRC_DTYPE_FLOAT32)
+            s = ((const float *)(const void *)scores)[at];
+        else if (batch->score_dtype == PRC_DTYPE_FLOAT64)
+            s = ((const double *)(const void *)scores)[at];
+        else
+            s = scores[at] / 255.0;
+        if (f->k.classes[label] == PRC__INVALID)
+            break;
+        if (prc__float_cell(&f->k, s, f->k.classes[label], &seen)
+            == PRC__BAD_CELL) {
+            status = s != s ? PRC_E_NAN : PRC_E_RANGE;
+            break;
+        }
+    }
+
+    if (status == PRC_E_LABEL)
+        snprintf(f->acc->last_error, sizeof f->acc->last_error,
+                 "image %zu, row %zu, column %zu: label %u is neither 0, 1 "
+                 "nor the ignore label", at / plane,
+                 at % plane / batch->width, at % batch->width,
+                 (unsigned)label);
+    else
+        snprintf(f->acc->last_error, sizeof f->acc->last_error,
+                 "image %zu, row %zu, column %zu: score %.9g %s", at / plane,
+                 at % plane / batch->width, at % batch->width, s,
+                 status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
+    return status;
 }
 
 static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
@@ -403,9 +521,10 @@ static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
 
 prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
 {
-    size_t plane, image, undo, done = 0, unused;
-    struct image_tally ignore = {0, 0};
+    struct feed f;
+    size_t bad_at = 0;
     prc_status status;
+    int done = -1;
 
     if (acc == NULL || batch == NULL)
         return PRC_E_NULL;
@@ -416,22 +535,14 @@ prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
         return status;
     }
 
-    plane = batch->height * batch->width;
-    for (image = 0; image < batch->images; image++) {
-        if (!feed_image(acc, batch, image, 1, &done))
-            break;
-    }
-    if (image == batch->images) {
-        acc->state[PRC__FED] += (uint64_t)batch->images * plane;
-        return PRC_OK;
-    }
+    f = feed_of(acc, batch);
+    if (acc->threads > 1)
+        done = feed_parallel(&f, &bad_at);
+    if (done < 0)
+        done = feed_serial(&f, &bad_at);
+    if (!done)
+        return explain_rejection(&f, bad_at);
 
-    status = explain_rejection(acc, batch, image * plane + done,
-                               plane - done < CHUNK ? plane - done : CHUNK);
-    for (undo = 0; undo < image; undo++)
-        feed_image(acc, batch, undo, UINT64_MAX, &unused);
-    if (!acc->per_image && done != 0)
-        count_pixels(acc, batch, image, done, acc->counts, UINT64_MAX, &unused,
-                     &ignore);
-    return status;
+    acc->state[PRC__FED] += (uint64_t)batch->images * f.plane;
+    return PRC_OK;
 }

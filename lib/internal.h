@@ -23,8 +23,11 @@ prc__allocator prc__default_allocator(void);
 void *prc__alloc(const prc__allocator *a, size_t n, size_t size, int zero);
 void prc__free(const prc__allocator *a, void *pointer);
 
-/* Options are stored by their number; slot 0 is unused. */
-#define PRC__OPTION_MAX 7
+/* Options are stored by their number; slot 0 is unused.  Options
+ * 1..PRC__SEMANTIC_OPTIONS decide what is counted: merging compares them
+ * and serialization stores them.  The rest only decide how fast. */
+#define PRC__OPTION_MAX 9
+#define PRC__SEMANTIC_OPTIONS 7
 
 struct prc_options {
     int64_t value[PRC__OPTION_MAX + 1];
@@ -107,6 +110,10 @@ struct prc_accumulator {
     uint64_t *recall_nan;
 
     uint64_t *image_counts;  /* per-image scratch histogram, not state */
+    int kernel;              /* enum prc_kernel, resolved */
+    int threads;
+    uint64_t *workers;       /* threads > 1: per thread a state, then a
+                                scratch histogram */
     char last_error[192];
 };
 
@@ -119,6 +126,12 @@ double prc__fixed_value(uint64_t hi, uint64_t lo);
 
 /* Fills thresholds[], u8_slot[] and the label class tables (feed.c). */
 void prc__build_tables(prc_accumulator *acc);
+
+/* The kernel PRC_OPT_KERNEL's value selects on this processor, or -1 if
+ * it is not available (feed.c). */
+int prc__resolve_kernel(int requested);
+
+#define PRC__MAX_THREADS 256
 
 /* Number of uint64_t values in the state of an accumulator with these
  * (valid) options. */

@@ -72,7 +72,7 @@ prc_status prc_accumulator_serialize(const prc_accumulator *acc,
 
     if (acc == NULL || size == NULL)
         return PRC_E_NULL;
-    needed = serialized_size(PRC__OPTION_MAX, acc->state_length);
+    needed = serialized_size(PRC__SEMANTIC_OPTIONS, acc->state_length);
     *size = needed;
     if (buffer == NULL)
         return PRC_OK;
@@ -81,9 +81,9 @@ prc_status prc_accumulator_serialize(const prc_accumulator *acc,
 
     memcpy(p, magic, sizeof magic);
     put_le(p + 8, FORMAT_VERSION, 4);
-    put_le(p + 12, PRC__OPTION_MAX, 4);
+    put_le(p + 12, PRC__SEMANTIC_OPTIONS, 4);
     p += HEADER_SIZE;
-    for (i = 1; i <= PRC__OPTION_MAX; i++, p += 8)
+    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++, p += 8)
         put_le(p, (uint64_t)acc->options.value[i], 8);
     put_le(p, acc->state_length, 8);
     p += 8;
@@ -99,16 +99,16 @@ static prc_status read_options(const unsigned char *p, size_t size,
 {
     size_t i;
 
-    if (get_le(p + 12, 4) != PRC__OPTION_MAX
-        || size < serialized_size(PRC__OPTION_MAX, 0))
+    if (get_le(p + 12, 4) != PRC__SEMANTIC_OPTIONS
+        || size < serialized_size(PRC__SEMANTIC_OPTIONS, 0))
         return PRC_E_FORMAT;
-    for (i = 1; i <= PRC__OPTION_MAX; i++) {
+    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++) {
         int64_t value = (int64_t)get_le(p + HEADER_SIZE + 8 * (i - 1), 8);
 
         if (prc_options_set(options, (prc_option)i, value) != PRC_OK)
             return PRC_E_FORMAT;
     }
-    *length = get_le(p + HEADER_SIZE + 8 * PRC__OPTION_MAX, 8);
+    *length = get_le(p + HEADER_SIZE + 8 * PRC__SEMANTIC_OPTIONS, 8);
     return PRC_OK;
 }
 
@@ -133,6 +133,8 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
         return PRC_E_VERSION;
 
     memset(&options, 0, sizeof options);
+    for (i = 1; i <= PRC__OPTION_MAX; i++)
+        prc_option_bounds((prc_option)i, NULL, NULL, &options.value[i]);
     options.allocator = prc__default_allocator();
     status = read_options(p, size, &options, &length);
     if (status != PRC_OK)
@@ -140,7 +142,7 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
     /* The declared length must be the one these options give, and the
      * buffer exactly that long, before anything is allocated. */
     if (length != prc__state_length(&options)
-        || serialized_size(PRC__OPTION_MAX, length) != size)
+        || serialized_size(PRC__SEMANTIC_OPTIONS, length) != size)
         return PRC_E_FORMAT;
     if (get_le(p + size - 8, 8) != fnv1a(p, size - 8))
         return PRC_E_CHECKSUM;
@@ -148,7 +150,7 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
     status = prc_accumulator_create(&acc, &options);
     if (status != PRC_OK)
         return status;
-    p += serialized_size(PRC__OPTION_MAX, 0) - 8;
+    p += serialized_size(PRC__SEMANTIC_OPTIONS, 0) - 8;
     for (i = 0; i < length; i++)
         acc->state[i] = get_le(p + 8 * i, 8);
     status = prc__check_state(acc, acc->state);

@@ -1,0 +1,80 @@
+/*
+ * kernel.h - the per-pixel classifiers.  A kernel turns a run of scores and
+ * labels into histogram cells, and says which kinds of pixel it saw.  Every
+ * kernel must give exactly the cells of the portable one; the tests force
+ * each kernel the machine has.
+ */
+#ifndef PRC_KERNEL_H
+#define PRC_KERNEL_H
+
+#include "internal.h"
+
+/* Label classes. */
+enum { PRC__NEGATIVE = 0, PRC__POSITIVE = 1, PRC__IGNORED = 2,
+       PRC__INVALID = 3 };
+
+/* Bits of what a kernel saw in its run. */
+#define PRC__SEEN_NEGATIVE 1u /* a counted negative pixel */
+#define PRC__SEEN_POSITIVE 2u /* a counted positive pixel */
+#define PRC__SEEN_BAD 4u      /* a pixel that rejects the batch */
+
+/* The cell of a pixel that rejects the batch. */
+#define PRC__BAD_CELL UINT32_MAX
+
+/*
+ * A score x = s * B whose fractional part lies within this of 0 or 1 may
+ * sit on a threshold; elsewhere floor(x) + 1 is its slot under either
+ * rule.  s * B and k / B are each within B * 2^-53 <= 2^-29 of exact
+ * (B <= 2^24), far inside this margin.
+ */
+#define PRC__EDGE 0x1p-20
+
+/* What a kernel reads of the accumulator and the batch, kept in one place
+ * so that stores to the cell buffer cannot force reloads. */
+struct prc__kernel_ctx {
+    const double *thresholds; /* thresholds[B + 1] is +infinity */
+    double bins;
+    size_t last;              /* B */
+    uint32_t slots;           /* B + 2 */
+    int ge;                   /* rule >= (else >) */
+    int nan_policy;
+    int range_policy;
+    uint32_t ignored_cell;
+    uint32_t skipped_cell;
+    const uint8_t *classes;   /* label byte -> class */
+    const uint32_t *u8_slot;  /* uint8 score -> slot */
+};
+
+/* Fills cell[0..n) for n pixels; returns PRC__SEEN_* bits. */
+typedef unsigned (*prc__classify_fn)(const struct prc__kernel_ctx *k,
+                                     const void *scores,
+                                     const uint8_t *labels, size_t n,
+                                     uint32_t *cell);
+
+/* The exact slot of a score in [0, 1], by comparing it with thresholds. */
+uint32_t prc__exact_slot(const struct prc__kernel_ctx *k, double s);
+
+/* The cell of any float score with any label class, the slow way; adds
+ * what it saw to *seen. */
+uint32_t prc__float_cell(const struct prc__kernel_ctx *k, double s,
+                         uint32_t cls, unsigned *seen);
+
+/* The portable kernels (kernel_scalar.c). */
+unsigned prc__classify_f32(const struct prc__kernel_ctx *k,
+                           const void *scores, const uint8_t *labels,
+                           size_t n, uint32_t *cell);
+unsigned prc__classify_f64(const struct prc__kernel_ctx *k,
+                           const void *scores, const uint8_t *labels,
+                           size_t n, uint32_t *cell);
+unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
+                          const void *scores, const uint8_t *labels,
+                          size_t n, uint32_t *cell);
+
+/* The AVX2 kernels (kernel_avx2.c); NULL where the build has none. */
+extern const prc__classify_fn prc__avx2_f32;
+extern const prc__classify_fn prc__avx2_f64;
+
+/* Whether this processor runs the given kernel. */
+int prc__kernel_supported(int kernel);
+
+#endif /* PRC_KERNEL_H */

@@ -1,0 +1,209 @@
+/*
+ * kernel_avx2.c - float classifiers for x86-64 processors with AVX2,
+ * compiled for that instruction set whatever the build's target and chosen
+ * at run time.  Eight (float32) or four (float64) pixels at a time take the
+ * common path: label 0 or 1, score in [0, 1] and not near a threshold.  A
+ * group with any other pixel goes through the portable kernel, so the cells
+ * are the portable kernel's by construction.
+ */
+#include "kernel.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2")))
+
+/* Slot of four doubles already known in [0, 1]; *ok gets a 4-bit mask of
+ * the lanes that are not near a threshold. */
+AVX2 static inline __m128i slots4(__m256d s, __m256d bins, int *ok)
+{
+    __m256d x = _mm256_mul_pd(s, bins);
+    __m256d g = _mm256_floor_pd(x);
+    __m256d fraction = _mm256_sub_pd(x, g);
+    __m256d inside = _mm256_and_pd(
+        _mm256_cmp_pd(fraction, _mm256_set1_pd(PRC__EDGE), _CMP_GT_OQ),
+        _mm256_cmp_pd(fraction, _mm256_set1_pd(1.0 - PRC__EDGE),
+                      _CMP_LT_OQ));
+
+    *ok = _mm256_movemask_pd(inside);
+    return _mm_add_epi32(_mm256_cvttpd_epi32(g), _mm_set1_epi32(1));
+}
+
+/* Asks for the data 1 KiB ahead of the scores being read, and of the
+ * labels once per 64: the hardware prefetcher alone falls behind on the
+ * two streams (measured: 0.4 against 1.0 G pixels/s out of cache). */
+AVX2 static inline void prefetch(const void *scores, const uint8_t *labels,
+                                 size_t i)
+{
+    /* Addresses as integers: a prefetch past the end of the batch is
+     * harmless, a pointer past it is not. */
+    _mm_prefetch((const char *)((uintptr_t)scores + 1024), _MM_HINT_T0);
+    if ((i & 63) == 0)
+        _mm_prefetch((const char *)((uintptr_t)(labels + i) + 1024),
+                     _MM_HINT_T0);
+}
+
+/* Cells of lanes with labels 0 or 1: label * slots + slot. */
+AVX2 static inline __m256i cells8(__m256i labels, __m256i slot,
+                                  __m256i slots)
+{
+    __m256i positive = _mm256_sub_epi32(_mm256_setzero_si256(), labels);
+
+    return _mm256_add_epi32(_mm256_and_si256(positive, slots), slot);
+}
+
+/* Seen bits of eight lanes whose labels are all 0 or 1. */
+AVX2 static inline unsigned seen8(__m256i labels)
+{
+    int positive = _mm256_movemask_ps(_mm256_castsi256_ps(
+        _mm256_cmpeq_epi32(labels, _mm256_set1_epi32(1))));
+
+    return (positive ? PRC__SEEN_POSITIVE : 0u)
+           | (positive != 0xFF ? PRC__SEEN_NEGATIVE : 0u);
+}
+
+/*
+ * Slots of eight floats in [0, 1] in single precision, for B <= 4096: x =
+ * s * B is then within B * 2^-24 of exact, so a fractional part farther
+ * than four times that from 0 and 1 means floor(x) + 1 is the slot (the
+ * thresholds are within B * 2^-53 of k / B).  *ok gets the lanes that are.
+ */
+#define SINGLE_MAX_BINS 4096
+
+AVX2 static inline __m256i slots8_single(__m256 s, float bins, int *ok)
+{
+    const float margin = bins * 0x1p-22f;
+    __m256 x = _mm256_mul_ps(s, _mm256_set1_ps(bins));
+    __m256 g = _mm256_floor_ps(x);
+    __m256 fraction = _mm256_sub_ps(x, g);
+    __m256 inside = _mm256_and_ps(
+        _mm256_cmp_ps(fraction, _mm256_set1_ps(margin), _CMP_GT_OQ),
+        _mm256_cmp_ps(fraction, _mm256_set1_ps(1.0f - margin), _CMP_LT_OQ));
+
+    *ok = _mm256_movemask_ps(inside);
+    return _mm256_add_epi32(_mm256_cvttps_epi32(g), _mm256_set1_epi32(1));
+}
+
+/* The same in double precision, for any B. */
+AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
+{
+    int low, high;
+    __m128i g_low = slots4(_mm256_cvtps_pd(_mm256_castps256_ps128(s)), bins,
+                           &low);
+    __m128i g_high = slots4(_mm256_cvtps_pd(_mm256_extractf128_ps(s, 1)),
+                            bins, &high);
+
+    *ok = low | high << 4;
+    return _mm256_set_m128i(g_high, g_low);
+}
+
+AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
+                                  const void *scores, const uint8_t *labels,
+                                  size_t n, uint32_t *cell)
+{
+    const float *s = scores;
+    const __m256d bins = _mm256_set1_pd(k->bins);
+    const __m256i slots = _mm256_set1_epi32((int)k->slots);
+    const int single = k->bins <= SINGLE_MAX_BINS;
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(s + i);
+        __m256i lab = _mm256_cvtepu8_epi32(
+            _mm_loadl_epi64((const __m128i *)(labels + i)));
+        int in_range = _mm256_movemask_ps(_mm256_and_ps(
+            _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
+            _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
+        int counted = _mm256_movemask_ps(_mm256_castsi256_ps(
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(2), lab)));
+        int inside;
+        __m256i slot = single ? slots8_single(v, (float)k->bins, &inside)
+                              : slots8_double(v, bins, &inside);
+
+        prefetch(s + i, labels, i);
+        if ((in_range & counted & inside) != 0xFF) {
+            seen |= prc__classify_f32(k, s + i, labels + i, 8, cell + i);
+            continue;
+        }
+        _mm256_storeu_si256((__m256i *)(cell + i), cells8(lab, slot, slots));
+        seen |= seen8(lab);
+    }
+    return seen | prc__classify_f32(k, s + i, labels + i, n - i, cell + i);
+}
+
+AVX2 static unsigned classify_f64(const struct prc__kernel_ctx *k,
+                                  const void *scores, const uint8_t *labels,
+                                  size_t n, uint32_t *cell)
+{
+    const double *s = scores;
+    const __m256d bins = _mm256_set1_pd(k->bins);
+    const __m256i slots = _mm256_set1_epi32((int)k->slots);
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256d v0 = _mm256_loadu_pd(s + i), v1 = _mm256_loadu_pd(s + i + 4);
+        __m256i lab = _mm256_cvtepu8_epi32(
+            _mm_loadl_epi64((const __m128i *)(labels + i)));
+        __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+        int in_range =
+            _mm256_movemask_pd(_mm256_and_pd(
+                _mm256_cmp_pd(v0, zero, _CMP_GE_OQ),
+                _mm256_cmp_pd(v0, one, _CMP_LE_OQ)))
+            | _mm256_movemask_pd(_mm256_and_pd(
+                  _mm256_cmp_pd(v1, zero, _CMP_GE_OQ),
+                  _mm256_cmp_pd(v1, one, _CMP_LE_OQ))) << 4;
+        int counted = _mm256_movemask_ps(_mm256_castsi256_ps(
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(2), lab)));
+        int low, high;
+        __m128i g_low = slots4(v0, bins, &low);
+        __m128i g_high = slots4(v1, bins, &high);
+
+        prefetch(s + i, labels, i);
+        if ((in_range & counted & (low | high << 4)) != 0xFF) {
+            seen |= prc__classify_f64(k, s + i, labels + i, 8, cell + i);
+            continue;
+        }
+        _mm256_storeu_si256((__m256i *)(cell + i),
+                            cells8(lab, _mm256_set_m128i(g_high, g_low),
+                                   slots));
+        seen |= seen8(lab);
+    }
+    return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
+}
+
+const prc__classify_fn prc__avx2_f32 = classify_f32;
+const prc__classify_fn prc__avx2_f64 = classify_f64;
+
+static int has_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+
+#else
+
+const prc__classify_fn prc__avx2_f32 = 0;
+const prc__classify_fn prc__avx2_f64 = 0;
+
+static int has_avx2(void)
+{
+    return 0;
+}
+
+#endif
+
+int prc__kernel_supported(int kernel)
+{
+    switch (kernel) {
+    case PRC_KERNEL_AUTO:
+    case PRC_KERNEL_SCALAR:
+        return 1;
+    case PRC_KERNEL_AVX2:
+        return prc__avx2_f32 != 0 && has_avx2();
+    default:
+        return 0;
+    }
+}
