@@ -20,10 +20,12 @@ static const struct option_spec specs[] = {
     {PRC_OPT_NAN_POLICY, 0, 1, PRC_POLICY_REJECT},
     {PRC_OPT_RANGE_POLICY, 0, 2, PRC_POLICY_REJECT},
     {PRC_OPT_PER_IMAGE, 0, 1, 0},
+    {PRC_OPT_KERNEL, 0, 2, PRC_KERNEL_AUTO},
+    {PRC_OPT_THREADS, 1, 256, 1},
 };
 #define SPEC_COUNT (sizeof specs / sizeof specs[0])
 
-static const int unknown_options[] = {0, 8, 9, -1, 1000, 0x7fffffff};
+static const int unknown_options[] = {0, 10, 11, -1, 1000, 0x7fffffff};
 #define UNKNOWN_COUNT (sizeof unknown_options / sizeof unknown_options[0])
 
 static void test_enum_values(void **state)
@@ -31,6 +33,8 @@ static void test_enum_values(void **state)
     (void)state;
     assert_int_equal(PRC_OPT_BINS, 1);
     assert_int_equal(PRC_OPT_PER_IMAGE, 7);
+    assert_int_equal(PRC_OPT_KERNEL, 8);
+    assert_int_equal(PRC_OPT_THREADS, 9);
     assert_int_equal(PRC_RULE_GT, 1);
     assert_int_equal(PRC_ZERO_DIVISION_NAN, 2);
     assert_int_equal(PRC_POLICY_CLAMP, 2);
@@ -144,6 +148,8 @@ static void test_rejected_values_change_nothing(void **state)
         {-1, PRC_POLICY_CLAMP, 3, INT64_MIN, INT64_MAX, 256},
         {-1, 3, 4, INT64_MIN, INT64_MAX, 256},
         {-1, 2, 3, INT64_MIN, INT64_MAX, 256},
+        {-1, 3, 4, INT64_MIN, INT64_MAX, 256},
+        {0, 257, -1, INT64_MIN, INT64_MAX, 1000},
     };
     prc_options *o = NULL;
     int64_t before[SPEC_COUNT], after[SPEC_COUNT];
@@ -241,7 +247,7 @@ static void test_accumulator_copies_options(void **state)
     assert_int_equal(v, 1);
     ASSERT_OK(prc_result_get_option(res, PRC_OPT_ZERO_DIVISION, &v));
     assert_int_equal(v, PRC_ZERO_DIVISION_ZERO);
-    ASSERT_STATUS(prc_result_get_option(res, (prc_option)8, &v),
+    ASSERT_STATUS(prc_result_get_option(res, (prc_option)10, &v),
                   PRC_E_OPTION);
     prc_result_free(res);
     prc_accumulator_free(acc);

@@ -1,0 +1,279 @@
+/*
+ * test_kernels.c - every kernel this machine has, with 1 to 5 threads,
+ * gives exactly the counts of the portable kernel fed serially, which
+ * itself matches the brute-force reference; and a bad batch is refused the
+ * same way, naming the same pixel, leaving nothing behind.
+ */
+#include "scale_data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMAGES 3
+#define HEIGHT 37
+#define WIDTH 41
+#define PIXELS (IMAGES * HEIGHT * WIDTH)
+
+static const int thread_counts[] = {1, 2, 5};
+#define THREAD_CASES 3
+static const size_t bin_counts[] = {1, 7, 1000, 4096, 4097, 65536};
+
+struct data {
+    float f32[PIXELS];
+    double f64[PIXELS];
+    uint8_t u8[PIXELS];
+    uint8_t labels[PIXELS];
+};
+
+/* Scores on thresholds k / B and one ulp either side, 0, 1, -0.0, and
+ * uniform ones; NaN only where the label is ignored. */
+static void make(struct data *d, size_t bins, uint64_t seed)
+{
+    test_rng rng = {seed};
+    size_t i;
+
+    for (i = 0; i < PIXELS; i++) {
+        uint64_t kind = test_rng_below(&rng, 10);
+        double t = (double)test_rng_below(&rng, bins + 1) / (double)bins;
+        double s = kind == 0 ? t
+                   : kind == 1 ? nextafter(t, 2.0)
+                   : kind == 2 ? nextafter(t, -1.0)
+                   : kind == 3 ? (double)test_rng_below(&rng, 2)
+                   : kind == 4 ? -0.0
+                               : test_rng_unit(&rng);
+        uint64_t label = test_rng_below(&rng, 25);
+
+        if (s < 0.0 || s > 1.0)
+            s = t;
+        d->labels[i] = label == 0 ? 255 : label < 8;
+        d->f64[i] = d->labels[i] == 255 && kind == 5 ? NAN : s;
+        d->f32[i] = kind == 1 ? nextafterf((float)t, 2.0f)
+                    : kind == 2 ? nextafterf((float)t, -1.0f)
+                                : (float)d->f64[i];
+        if (d->f32[i] > 1.0f || d->f32[i] < 0.0f)
+            d->f32[i] = (float)t;
+        d->u8[i] = (uint8_t)test_rng_below(&rng, 256);
+    }
+}
+
+static prc_accumulator *make_acc(size_t bins, int rule, int per_image,
+                                 int kernel, int threads)
+{
+    prc_options *o = scale_options(bins, rule, per_image);
+    prc_accumulator *acc = NULL;
+    prc_status status;
+
+    ASSERT_OK(prc_options_set(o, PRC_OPT_KERNEL, kernel));
+    ASSERT_OK(prc_options_set(o, PRC_OPT_THREADS, threads));
+    status = prc_accumulator_create(&acc, o);
+    prc_options_free(o);
+    if (status == PRC_E_UNSUPPORTED)
+        return NULL;
+    ASSERT_OK(status);
+    return acc;
+}
+
+static const void *scores_of(const struct data *d, prc_dtype dtype)
+{
+    return dtype == PRC_DTYPE_FLOAT32   ? (const void *)d->f32
+           : dtype == PRC_DTYPE_FLOAT64 ? (const void *)d->f64
+                                        : (const void *)d->u8;
+}
+
+static void all_paths_agree(void **unused)
+{
+    static const prc_dtype dtypes[3] = {PRC_DTYPE_FLOAT32, PRC_DTYPE_FLOAT64,
+                                        PRC_DTYPE_UINT8};
+    struct data *d = malloc(sizeof *d);
+    size_t b, t, x, compared = 0;
+    int rule, per_image, kernel;
+
+    (void)unused;
+    assert_non_null(d);
+    for (b = 0; b < sizeof bin_counts / sizeof *bin_counts; b++) {
+        make(d, bin_counts[b], 60 + b);
+        for (x = 0; x < 3; x++)
+            for (rule = 0; rule <= 1; rule++)
+                for (per_image = 0; per_image <= (bin_counts[b] < 65536);
+                     per_image++) {
+                    prc_accumulator *base = make_acc(
+                        bin_counts[b], rule, per_image, PRC_KERNEL_SCALAR, 1);
+
+                    ASSERT_OK(feed_arrays(base, IMAGES, HEIGHT, WIDTH,
+                                          dtypes[x], scores_of(d, dtypes[x]),
+                                          PRC_DTYPE_UINT8, d->labels));
+                    for (kernel = PRC_KERNEL_SCALAR; kernel <= PRC_KERNEL_AVX2;
+                         kernel++)
+                        for (t = 0; t < THREAD_CASES; t++) {
+                            prc_accumulator *acc = make_acc(
+                                bin_counts[b], rule, per_image, kernel,
+                                thread_counts[t]);
+
+                            if (acc == NULL)
+                                continue;
+                            ASSERT_OK(feed_arrays(
+                                acc, IMAGES, HEIGHT, WIDTH, dtypes[x],
+                                scores_of(d, dtypes[x]), PRC_DTYPE_UINT8,
+                                d->labels));
+                            scale_assert_same(acc, base);
+                            prc_accumulator_free(acc);
+                            compared++;
+                        }
+                    prc_accumulator_free(base);
+                }
+    }
+    assert_true(compared > 0);
+    free(d);
+}
+
+/* The portable kernel itself against the brute-force reference on the
+ * same data. */
+static void scalar_matches_reference(void **unused)
+{
+    struct data *d = malloc(sizeof *d);
+    ref_options ro;
+    ref_curve ref;
+    prc_accumulator *acc;
+    prc_result *res = NULL;
+
+    (void)unused;
+    assert_non_null(d);
+    make(d, 4097, 70);
+    ref_options_default(&ro);
+    ro.bins = 4097;
+    ro.per_image = 1;
+    ref_init(&ref, &ro);
+    ASSERT_OK(ref_feed(&ref, IMAGES, HEIGHT * WIDTH, PRC_DTYPE_FLOAT32,
+                       d->f32, PRC_DTYPE_UINT8, d->labels));
+    ref_finish(&ref);
+
+    acc = make_acc(4097, PRC_RULE_GE, 1, PRC_KERNEL_SCALAR, 1);
+    ASSERT_OK(feed_arrays(acc, IMAGES, HEIGHT, WIDTH, PRC_DTYPE_FLOAT32,
+                          d->f32, PRC_DTYPE_UINT8, d->labels));
+    ASSERT_OK(prc_accumulator_finalize(acc, &res));
+    check_result_against_ref(res, &ref, 1e-12);
+
+    prc_result_free(res);
+    prc_accumulator_free(acc);
+    ref_free(&ref);
+    free(d);
+}
+
+/* A bad pixel anywhere (in the first, a middle or the last worker's
+ * share) is refused with the same status and text as the portable kernel
+ * gives serially, and leaves good, bad, good equal to good, good. */
+static void bad_batches_agree(void **unused)
+{
+    static const size_t spots[] = {0, 700, PIXELS / 2, PIXELS - 1};
+    struct data *d = malloc(sizeof *d);
+    size_t s, t;
+    int per_image, kernel;
+
+    (void)unused;
+    assert_non_null(d);
+    make(d, 100, 80);
+    for (s = 0; s < sizeof spots / sizeof *spots; s++)
+        for (per_image = 0; per_image <= 1; per_image++) {
+            prc_accumulator *serial = make_acc(100, PRC_RULE_GE, per_image,
+                                               PRC_KERNEL_SCALAR, 1);
+            float saved = d->f32[spots[s]];
+            uint8_t saved_label = d->labels[spots[s]];
+            char expected[256];
+            prc_status want;
+
+            d->f32[spots[s]] = NAN;
+            d->labels[spots[s]] = 1;
+            want = feed_arrays(serial, IMAGES, HEIGHT, WIDTH,
+                               PRC_DTYPE_FLOAT32, d->f32, PRC_DTYPE_UINT8,
+                               d->labels);
+            ASSERT_STATUS(want, PRC_E_NAN);
+            snprintf(expected, sizeof expected, "%s",
+                     prc_accumulator_last_error(serial));
+
+            for (kernel = PRC_KERNEL_SCALAR; kernel <= PRC_KERNEL_AVX2;
+                 kernel++)
+                for (t = 0; t < THREAD_CASES; t++) {
+                    prc_accumulator *acc = make_acc(100, PRC_RULE_GE,
+                                                    per_image, kernel,
+                                                    thread_counts[t]);
+                    prc_accumulator *twice = make_acc(100, PRC_RULE_GE,
+                                                      per_image, kernel, 1);
+                    float bad = d->f32[spots[s]];
+
+                    if (acc == NULL) {
+                        prc_accumulator_free(twice);
+                        continue;
+                    }
+                    d->f32[spots[s]] = saved;
+                    d->labels[spots[s]] = saved_label;
+                    ASSERT_OK(feed_arrays(acc, IMAGES, HEIGHT, WIDTH,
+                                          PRC_DTYPE_FLOAT32, d->f32,
+                                          PRC_DTYPE_UINT8, d->labels));
+                    ASSERT_OK(feed_arrays(twice, IMAGES, HEIGHT, WIDTH,
+                                          PRC_DTYPE_FLOAT32, d->f32,
+                                          PRC_DTYPE_UINT8, d->labels));
+                    ASSERT_OK(feed_arrays(twice, IMAGES, HEIGHT, WIDTH,
+                                          PRC_DTYPE_FLOAT32, d->f32,
+                                          PRC_DTYPE_UINT8, d->labels));
+                    d->f32[spots[s]] = bad;
+                    d->labels[spots[s]] = 1;
+                    ASSERT_STATUS(feed_arrays(acc, IMAGES, HEIGHT, WIDTH,
+                                              PRC_DTYPE_FLOAT32, d->f32,
+                                              PRC_DTYPE_UINT8, d->labels),
+                                  want);
+                    assert_string_equal(prc_accumulator_last_error(acc),
+                                        expected);
+                    d->f32[spots[s]] = saved;
+                    d->labels[spots[s]] = saved_label;
+                    ASSERT_OK(feed_arrays(acc, IMAGES, HEIGHT, WIDTH,
+                                          PRC_DTYPE_FLOAT32, d->f32,
+                                          PRC_DTYPE_UINT8, d->labels));
+                    scale_assert_same(acc, twice);
+                    d->f32[spots[s]] = bad;
+                    d->labels[spots[s]] = 1;
+                    prc_accumulator_free(acc);
+                    prc_accumulator_free(twice);
+                }
+            d->f32[spots[s]] = saved;
+            d->labels[spots[s]] = saved_label;
+            prc_accumulator_free(serial);
+        }
+    free(d);
+}
+
+static void unsupported_kernel_is_refused(void **unused)
+{
+    prc_options *o = NULL;
+    prc_accumulator *acc = (prc_accumulator *)&o;
+    prc_status status;
+
+    (void)unused;
+    ASSERT_OK(prc_options_create(&o));
+    ASSERT_OK(prc_options_set(o, PRC_OPT_KERNEL, PRC_KERNEL_AVX2));
+    status = prc_accumulator_create(&acc, o);
+    if (status == PRC_OK) {
+        prc_accumulator_free(acc);
+    } else {
+        ASSERT_STATUS(status, PRC_E_UNSUPPORTED);
+        assert_ptr_equal(acc, (prc_accumulator *)&o);
+    }
+    ASSERT_STATUS(prc_options_set(o, PRC_OPT_KERNEL, 3), PRC_E_OPTION_VALUE);
+    ASSERT_STATUS(prc_options_set(o, PRC_OPT_THREADS, 0), PRC_E_OPTION_VALUE);
+    ASSERT_STATUS(prc_options_set(o, PRC_OPT_THREADS, 257),
+                  PRC_E_OPTION_VALUE);
+    prc_options_free(o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(all_paths_agree),
+        cmocka_unit_test(scalar_matches_reference),
+        cmocka_unit_test(bad_batches_agree),
+        cmocka_unit_test(unsupported_kernel_is_refused),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
