@@ -62,8 +62,10 @@ def read_png_gray8(path):
     return _unfilter(zlib.decompress(idat), height, width)
 
 
-def write_png(path, pixels, color_type=0, bit_depth=8):
-    """Writes rows of raw sample bytes as a PNG of the given kind."""
+def write_png(path, pixels, color_type=0, bit_depth=8, palette=None):
+    """Writes rows of raw sample bytes as a PNG of the given kind (16-bit
+    samples as big-endian '>u2' arrays); `palette` is a list of RGB triples
+    for color type 3."""
     pixels = np.ascontiguousarray(pixels)
     height, width = pixels.shape[0], pixels.shape[1]
     raw = b"".join(b"\0" + pixels[y].tobytes() for y in range(height))
@@ -75,8 +77,11 @@ def write_png(path, pixels, color_type=0, bit_depth=8):
 
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type,
                        0, 0, 0)
+    plte = b""
+    if palette is not None:
+        plte = chunk(b"PLTE", b"".join(bytes(rgb) for rgb in palette))
     with open(path, "wb") as f:
-        f.write(PNG_SIGNATURE + chunk(b"IHDR", ihdr) +
+        f.write(PNG_SIGNATURE + chunk(b"IHDR", ihdr) + plte +
                 chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 

@@ -15,7 +15,7 @@ from cli_common import Checker, Tool, sample_paths
 
 OPTIONS = ["--scores", "--labels", "--bins", "--rule", "--ignore",
            "--per-image", "--json", "--csv", "--zero-division", "--help",
-           "--version"]
+           "--version", "--plot", "--plot-roc", "--keep-going", "--quiet"]
 
 
 def check_help_version(c, tool, header):
