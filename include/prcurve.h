@@ -278,7 +278,17 @@ typedef enum prc_dtype {
     PRC_DTYPE_UINT8 = 3,
     /* Labels: one byte, 0 (negative) or 1 (positive), as NumPy's bool.  Any
      * other byte is PRC_E_LABEL; there is no ignore value. */
-    PRC_DTYPE_BOOL = 4
+    PRC_DTYPE_BOOL = 4,
+    /* Scores: IEEE binary16 ("half"), converted exactly. */
+    PRC_DTYPE_FLOAT16 = 5,
+    /* Scores: bfloat16, the upper 16 bits of a binary32, converted
+     * exactly. */
+    PRC_DTYPE_BFLOAT16 = 6,
+    /* Scores: value v means v / 65535.0. */
+    PRC_DTYPE_UINT16 = 7,
+    /* Labels: 0, 1 or the ignore label; any other value is PRC_E_LABEL. */
+    PRC_DTYPE_INT32 = 8,
+    PRC_DTYPE_INT64 = 9
 } prc_dtype;
 
 typedef struct prc_batch prc_batch;
@@ -300,16 +310,35 @@ PRC_API prc_status prc_batch_set_shape(prc_batch *batch, size_t images,
                                        size_t height, size_t width);
 
 /* Points the batch at the score array (images x height x width elements of
- * `dtype`: PRC_DTYPE_FLOAT32, PRC_DTYPE_FLOAT64 or PRC_DTYPE_UINT8).  The
- * array is read during prc_accumulator_feed only and must not change during
- * it.  Returns PRC_OK, PRC_E_NULL or PRC_E_DTYPE. */
+ * `dtype`: PRC_DTYPE_FLOAT32, _FLOAT64, _UINT8, _FLOAT16, _BFLOAT16 or
+ * _UINT16), contiguous unless strides are set.  The array is read during
+ * prc_accumulator_feed only and must not change during it.  Returns PRC_OK,
+ * PRC_E_NULL or PRC_E_DTYPE. */
 PRC_API prc_status prc_batch_set_scores(prc_batch *batch, prc_dtype dtype,
                                         const void *scores);
 
-/* Points the batch at the label array (PRC_DTYPE_UINT8 or PRC_DTYPE_BOOL),
- * same shape as the scores.  Returns PRC_OK, PRC_E_NULL or PRC_E_DTYPE. */
+/* Points the batch at the label array (PRC_DTYPE_UINT8, _BOOL, _INT32 or
+ * _INT64), same shape as the scores.  Returns PRC_OK, PRC_E_NULL or
+ * PRC_E_DTYPE. */
 PRC_API prc_status prc_batch_set_labels(prc_batch *batch, prc_dtype dtype,
                                         const void *labels);
+
+/*
+ * Describes the score array as a strided view: strides[0], [1] and [2] are
+ * the distances in bytes between consecutive images, rows and columns, any
+ * sign (the array pointer is element [0][0][0]), any alignment.  So a
+ * crop, a channel of an NCHW or NHWC tensor, or a transposed view is fed in
+ * place, converted element by element as it is read.  NULL returns to the
+ * contiguous layout.  The strides are copied.  Whether they fit the shape
+ * is checked at feed time: offsets that overflow int64_t give
+ * PRC_E_OVERFLOW.  Returns PRC_OK or PRC_E_NULL (batch NULL).  Since 0.1.0.
+ */
+PRC_API prc_status prc_batch_set_score_strides(prc_batch *batch,
+                                               const int64_t strides[3]);
+
+/* The same for the label array. */
+PRC_API prc_status prc_batch_set_label_strides(prc_batch *batch,
+                                               const int64_t strides[3]);
 
 /* ------------------------------------------------------------------------ */
 /* Accumulators                                                             */

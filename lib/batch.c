@@ -50,13 +50,46 @@ prc_status prc_batch_set_shape(prc_batch *batch, size_t images,
     return PRC_OK;
 }
 
+size_t prc__dtype_size(prc_dtype dtype)
+{
+    switch (dtype) {
+    case PRC_DTYPE_UINT8:
+    case PRC_DTYPE_BOOL:
+        return 1;
+    case PRC_DTYPE_FLOAT16:
+    case PRC_DTYPE_BFLOAT16:
+    case PRC_DTYPE_UINT16:
+        return 2;
+    case PRC_DTYPE_FLOAT32:
+    case PRC_DTYPE_INT32:
+        return 4;
+    case PRC_DTYPE_FLOAT64:
+    case PRC_DTYPE_INT64:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+static int score_type(prc_dtype dtype)
+{
+    return dtype == PRC_DTYPE_FLOAT32 || dtype == PRC_DTYPE_FLOAT64
+           || dtype == PRC_DTYPE_UINT8 || dtype == PRC_DTYPE_FLOAT16
+           || dtype == PRC_DTYPE_BFLOAT16 || dtype == PRC_DTYPE_UINT16;
+}
+
+static int label_type(prc_dtype dtype)
+{
+    return dtype == PRC_DTYPE_UINT8 || dtype == PRC_DTYPE_BOOL
+           || dtype == PRC_DTYPE_INT32 || dtype == PRC_DTYPE_INT64;
+}
+
 prc_status prc_batch_set_scores(prc_batch *batch, prc_dtype dtype,
                                 const void *scores)
 {
     if (batch == NULL || scores == NULL)
         return PRC_E_NULL;
-    if (dtype != PRC_DTYPE_FLOAT32 && dtype != PRC_DTYPE_FLOAT64
-        && dtype != PRC_DTYPE_UINT8)
+    if (!score_type(dtype))
         return PRC_E_DTYPE;
 
     batch->score_dtype = dtype;
@@ -69,10 +102,40 @@ prc_status prc_batch_set_labels(prc_batch *batch, prc_dtype dtype,
 {
     if (batch == NULL || labels == NULL)
         return PRC_E_NULL;
-    if (dtype != PRC_DTYPE_UINT8 && dtype != PRC_DTYPE_BOOL)
+    if (!label_type(dtype))
         return PRC_E_DTYPE;
 
     batch->label_dtype = dtype;
     batch->labels = labels;
+    return PRC_OK;
+}
+
+/* Stores strides (or, for NULL, goes back to contiguous). */
+static void set_strides(int *strided, int64_t stride[3],
+                        const int64_t given[3])
+{
+    *strided = given != NULL;
+    if (given != NULL) {
+        stride[0] = given[0];
+        stride[1] = given[1];
+        stride[2] = given[2];
+    }
+}
+
+prc_status prc_batch_set_score_strides(prc_batch *batch,
+                                       const int64_t strides[3])
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    set_strides(&batch->score_strided, batch->score_stride, strides);
+    return PRC_OK;
+}
+
+prc_status prc_batch_set_label_strides(prc_batch *batch,
+                                       const int64_t strides[3])
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    set_strides(&batch->label_strided, batch->label_stride, strides);
     return PRC_OK;
 }

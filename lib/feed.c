@@ -35,8 +35,16 @@ struct feed {
     const prc_batch *batch;
     struct prc__kernel_ctx k;
     prc__classify_fn classify;
-    size_t plane;         /* pixels per image */
-    size_t score_size;    /* bytes per score */
+    size_t plane;           /* pixels per image */
+    size_t score_size;      /* bytes per score */
+    /* Any layout or type the kernels do not read directly is gathered a
+     * chunk at a time into doubles and label bytes first. */
+    int gather;
+    int64_t score_stride[3];
+    int64_t label_stride[3];
+    size_t label_size;
+    int64_t ignore;         /* the ignore label, or PRC_NO_IGNORE_LABEL */
+    uint8_t invalid_byte;   /* a label byte of class PRC__INVALID */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -93,6 +101,34 @@ int prc__resolve_kernel(int requested)
                                                   : PRC_KERNEL_SCALAR;
 }
 
+/* The strides of an array: as given, or those of the contiguous layout. */
+static void strides_of(const prc_batch *batch, int strided,
+                       const int64_t given[3], size_t size, int64_t out[3])
+{
+    if (strided) {
+        memcpy(out, given, 3 * sizeof *out);
+        return;
+    }
+    out[2] = (int64_t)size;
+    out[1] = (int64_t)(size * batch->width);
+    out[0] = (int64_t)(size * batch->width * batch->height);
+}
+
+/* Whether the kernels can read the batch as it is: contiguous, aligned,
+ * of the types they take. */
+static int direct(const prc_batch *batch, size_t score_size)
+{
+    int score_ok = batch->score_dtype == PRC_DTYPE_FLOAT32
+                   || batch->score_dtype == PRC_DTYPE_FLOAT64
+                   || batch->score_dtype == PRC_DTYPE_UINT8;
+    int label_ok = batch->label_dtype == PRC_DTYPE_UINT8
+                   || batch->label_dtype == PRC_DTYPE_BOOL;
+
+    return score_ok && label_ok && !batch->score_strided
+           && !batch->label_strided
+           && (uintptr_t)batch->scores % score_size == 0;
+}
+
 static struct feed feed_of(prc_accumulator *acc, const prc_batch *batch)
 {
     int avx2 = acc->kernel == PRC_KERNEL_AVX2;
@@ -103,21 +139,138 @@ static struct feed feed_of(prc_accumulator *acc, const prc_batch *batch)
     f.k = kernel_ctx(acc, batch->label_dtype == PRC_DTYPE_BOOL
                               ? acc->bool_class : acc->label_class);
     f.plane = batch->height * batch->width;
+    f.ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
+    f.invalid_byte = f.ignore == 2 ? 3 : 2;
+    f.label_size = prc__dtype_size(batch->label_dtype);
+    f.score_size = prc__dtype_size(batch->score_dtype);
+    strides_of(batch, batch->score_strided, batch->score_stride,
+               f.score_size, f.score_stride);
+    strides_of(batch, batch->label_strided, batch->label_stride,
+               f.label_size, f.label_stride);
+    f.gather = !direct(batch, f.score_size);
+    if (f.gather) {
+        f.classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
+        return f;
+    }
     switch (batch->score_dtype) {
     case PRC_DTYPE_FLOAT32:
         f.classify = avx2 ? prc__avx2_f32 : prc__classify_f32;
-        f.score_size = 4;
         break;
     case PRC_DTYPE_FLOAT64:
         f.classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
-        f.score_size = 8;
         break;
     default:
         f.classify = prc__classify_u8;
-        f.score_size = 1;
         break;
     }
     return f;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading any type and layout                                              */
+/* ------------------------------------------------------------------------ */
+
+/* IEEE binary16 to double, exactly. */
+static double half_value(uint16_t h)
+{
+    int exponent = h >> 10 & 0x1f;
+    double magnitude;
+
+    if (exponent == 0x1f)
+        magnitude = h & 0x3ff ? NAN : INFINITY;
+    else if (exponent == 0)
+        magnitude = ldexp(h & 0x3ff, -24);
+    else
+        magnitude = ldexp((h & 0x3ff) | 0x400, exponent - 25);
+    return h & 0x8000 ? -magnitude : magnitude;
+}
+
+/* The score stored at p, as a double, exactly. */
+static double score_value(prc_dtype dtype, const unsigned char *p)
+{
+    float f32;
+    double f64;
+    uint16_t u16;
+    uint32_t bits;
+
+    switch (dtype) {
+    case PRC_DTYPE_FLOAT32:
+        memcpy(&f32, p, 4);
+        return f32;
+    case PRC_DTYPE_FLOAT64:
+        memcpy(&f64, p, 8);
+        return f64;
+    case PRC_DTYPE_UINT8:
+        return *p / 255.0;
+    case PRC_DTYPE_UINT16:
+        memcpy(&u16, p, 2);
+        return u16 / 65535.0;
+    case PRC_DTYPE_FLOAT16:
+        memcpy(&u16, p, 2);
+        return half_value(u16);
+    default: /* bfloat16 */
+        memcpy(&u16, p, 2);
+        bits = (uint32_t)u16 << 16;
+        memcpy(&f32, &bits, 4);
+        return f32;
+    }
+}
+
+/* The label stored at p, as a wide integer. */
+static int64_t label_value(prc_dtype dtype, const unsigned char *p)
+{
+    int32_t i32;
+    int64_t i64;
+
+    switch (dtype) {
+    case PRC_DTYPE_INT32:
+        memcpy(&i32, p, 4);
+        return i32;
+    case PRC_DTYPE_INT64:
+        memcpy(&i64, p, 8);
+        return i64;
+    default:
+        return *p;
+    }
+}
+
+/* A label as the byte the class tables take. */
+static uint8_t label_byte(const struct feed *f, int64_t v)
+{
+    if (f->label_size == 1 || v == 0 || v == 1
+        || (v == f->ignore && f->ignore != PRC_NO_IGNORE_LABEL))
+        return (uint8_t)v;
+    return f->invalid_byte;
+}
+
+/* Address of pixel `at` (flat index) of an array with these strides. */
+static const unsigned char *pixel(const struct feed *f, const void *base,
+                                  const int64_t stride[3], size_t at)
+{
+    size_t image = at / f->plane, rest = at % f->plane;
+    int64_t offset = (int64_t)image * stride[0]
+                     + (int64_t)(rest / f->batch->width) * stride[1]
+                     + (int64_t)(rest % f->batch->width) * stride[2];
+
+    return (const unsigned char *)base + offset;
+}
+
+/* Converts pixels [first, first + n) into scores[] and labels[]. */
+static void gather(const struct feed *f, size_t first, size_t n,
+                   double *scores, uint8_t *labels)
+{
+    const prc_batch *b = f->batch;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        scores[i] = score_value(b->score_dtype,
+                                pixel(f, b->scores, f->score_stride,
+                                      first + i));
+        labels[i] = label_byte(f, label_value(b->label_dtype,
+                                              pixel(f, b->labels,
+                                                    f->label_stride,
+                                                    first + i)));
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -141,8 +294,19 @@ static int count_run(const struct feed *f, size_t first, size_t n,
 
     for (at = first; at < first + n; at += CHUNK) {
         size_t m = first + n - at < CHUNK ? first + n - at : CHUNK;
-        unsigned chunk_seen = f->classify(&f->k, scores + at * f->score_size,
-                                          labels + at, m, cell);
+        unsigned chunk_seen;
+
+        if (f->gather) {
+            double gathered_scores[CHUNK];
+            uint8_t gathered_labels[CHUNK];
+
+            gather(f, at, m, gathered_scores, gathered_labels);
+            chunk_seen = f->classify(&f->k, gathered_scores, gathered_labels,
+                                     m, cell);
+        } else {
+            chunk_seen = f->classify(&f->k, scores + at * f->score_size,
+                                     labels + at, m, cell);
+        }
 
         if (chunk_seen & PRC__SEEN_BAD) {
             *bad_at = at;
@@ -461,32 +625,28 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
 /* Feeding                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Describes the first bad pixel of the chunk at `first` in
+/* Describes the first bad pixel from the chunk at `first` on in
  * acc->last_error and returns its status. */
 static prc_status explain_rejection(const struct feed *f, size_t first)
 {
     const prc_batch *batch = f->batch;
-    const uint8_t *labels = batch->labels;
-    const unsigned char *scores = batch->scores;
     size_t plane = f->plane, total = batch->images * plane, at;
     prc_status status = PRC_E_LABEL;
-    uint8_t label = 0;
+    int64_t label = 0;
     double s = 0.0;
 
     for (at = first; at < total; at++) {
+        uint32_t cls;
         unsigned seen = 0;
 
-        label = labels[at];
-        if (batch->score_dtype == PRC_DTYPE_FLOAT32)
-            s = ((const float *)(const void *)scores)[at];
-        else if (batch->score_dtype == PRC_DTYPE_FLOAT64)
-            s = ((const double *)(const void *)scores)[at];
-        else
-            s = scores[at] / 255.0;
-        if (f->k.classes[label] == PRC__INVALID)
+        label = label_value(batch->label_dtype,
+                            pixel(f, batch->labels, f->label_stride, at));
+        s = score_value(batch->score_dtype,
+                        pixel(f, batch->scores, f->score_stride, at));
+        cls = f->k.classes[label_byte(f, label)];
+        if (cls == PRC__INVALID)
             break;
-        if (prc__float_cell(&f->k, s, f->k.classes[label], &seen)
-            == PRC__BAD_CELL) {
+        if (prc__float_cell(&f->k, s, cls, &seen) == PRC__BAD_CELL) {
             status = s != s ? PRC_E_NAN : PRC_E_RANGE;
             break;
         }
@@ -494,10 +654,10 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
 
     if (status == PRC_E_LABEL)
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "image %zu, row %zu, column %zu: label %u is neither 0, 1 "
-                 "nor the ignore label", at / plane,
+                 "image %zu, row %zu, column %zu: label %lld is neither 0, "
+                 "1 nor the ignore label", at / plane,
                  at % plane / batch->width, at % batch->width,
-                 (unsigned)label);
+                 (long long)label);
     else
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
                  "image %zu, row %zu, column %zu: score %.9g %s", at / plane,
@@ -506,12 +666,37 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
     return status;
 }
 
+/* Whether every byte offset of a strided array of this shape fits in
+ * int64_t. */
+static int offsets_fit(const prc_batch *batch, const int64_t stride[3])
+{
+    size_t dims[3] = {batch->images, batch->height, batch->width};
+    uint64_t reach = 0;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        uint64_t step = stride[i] < 0 ? 0 - (uint64_t)stride[i]
+                                      : (uint64_t)stride[i];
+
+        if (dims[i] > 1 && step > (uint64_t)INT64_MAX / (dims[i] - 1))
+            return 0;
+        step *= dims[i] - 1;
+        if (step > (uint64_t)INT64_MAX - reach)
+            return 0;
+        reach += step;
+    }
+    return 1;
+}
+
 static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
 {
     uint64_t pixels;
 
     if (batch->scores == NULL || batch->labels == NULL || !batch->has_shape)
         return PRC_E_INCOMPLETE;
+    if ((batch->score_strided && !offsets_fit(batch, batch->score_stride))
+        || (batch->label_strided && !offsets_fit(batch, batch->label_stride)))
+        return PRC_E_OVERFLOW;
     pixels = (uint64_t)batch->images * batch->height * batch->width;
     if (pixels > UINT64_MAX - acc->state[PRC__FED]
         || batch->images > PRC__MAX_IMAGES - acc->state[PRC__IMAGES])

@@ -47,7 +47,14 @@ struct prc_batch {
     const void *scores;
     prc_dtype label_dtype;
     const void *labels;
+    int score_strided;       /* strides set; else contiguous */
+    int label_strided;
+    int64_t score_stride[3]; /* bytes: image, row, column */
+    int64_t label_stride[3];
 };
+
+/* Bytes per element of a data type, 0 for an unknown one. */
+size_t prc__dtype_size(prc_dtype dtype);
 
 /*
  * Everything an accumulator has counted lives in one array of uint64_t,
