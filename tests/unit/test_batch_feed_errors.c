@@ -157,7 +157,11 @@ static void test_dtype_roles(void **state)
     ASSERT_OK(prc_batch_create(&b));
     ASSERT_STATUS(prc_batch_set_scores(b, PRC_DTYPE_BOOL, buf), PRC_E_DTYPE);
     ASSERT_STATUS(prc_batch_set_scores(b, (prc_dtype)0, buf), PRC_E_DTYPE);
-    ASSERT_STATUS(prc_batch_set_scores(b, (prc_dtype)5, buf), PRC_E_DTYPE);
+    ASSERT_STATUS(prc_batch_set_scores(b, PRC_DTYPE_INT32, buf),
+                  PRC_E_DTYPE);
+    ASSERT_STATUS(prc_batch_set_scores(b, PRC_DTYPE_INT64, buf),
+                  PRC_E_DTYPE);
+    ASSERT_STATUS(prc_batch_set_scores(b, (prc_dtype)10, buf), PRC_E_DTYPE);
     ASSERT_STATUS(prc_batch_set_scores(b, (prc_dtype)-1, buf), PRC_E_DTYPE);
     ASSERT_STATUS(prc_batch_set_labels(b, PRC_DTYPE_FLOAT32, buf),
                   PRC_E_DTYPE);
@@ -165,6 +169,10 @@ static void test_dtype_roles(void **state)
                   PRC_E_DTYPE);
     ASSERT_STATUS(prc_batch_set_labels(b, (prc_dtype)0, buf), PRC_E_DTYPE);
     ASSERT_STATUS(prc_batch_set_labels(b, (prc_dtype)99, buf), PRC_E_DTYPE);
+    ASSERT_STATUS(prc_batch_set_labels(b, PRC_DTYPE_FLOAT16, buf),
+                  PRC_E_DTYPE);
+    ASSERT_STATUS(prc_batch_set_labels(b, PRC_DTYPE_UINT16, buf),
+                  PRC_E_DTYPE);
     ASSERT_OK(prc_batch_set_scores(b, PRC_DTYPE_FLOAT32, buf));
     ASSERT_OK(prc_batch_set_scores(b, PRC_DTYPE_FLOAT64, buf));
     ASSERT_OK(prc_batch_set_scores(b, PRC_DTYPE_UINT8, buf));
