@@ -112,7 +112,11 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_VERSION, 21, "serialized by a newer, unknown format version")   \
     X(PRC_E_CHECKSUM, 22, "serialized state fails its checksum")            \
     X(PRC_E_STATE, 23, "counts are inconsistent with each other")          \
-    X(PRC_E_UNSUPPORTED, 24, "not supported by this machine or build")
+    X(PRC_E_UNSUPPORTED, 24, "not supported by this machine or build")      \
+    X(PRC_E_NO_NEGATIVES, 25, "undefined: no negative pixel was fed")       \
+    X(PRC_E_ARGUMENT, 26, "an argument lies outside its accepted range")    \
+    X(PRC_E_NOT_REACHED, 27, "no threshold reaches the required level")     \
+    X(PRC_E_NO_PIXELS, 28, "undefined: no pixel was counted")
 
 #define PRC__STATUS_ENUM(name, number, message) name = number,
 typedef enum prc_status {
@@ -489,7 +493,24 @@ typedef enum prc_column {
     /* Per-image mode: mean over images of each image's precision and
      * recall (zero-division value applied per image). */
     PRC_COL_IMAGE_PRECISION = 9,
-    PRC_COL_IMAGE_RECALL = 10
+    PRC_COL_IMAGE_RECALL = 10,
+    /* Since 0.1.0, for ROC curves and segmentation reports (README
+     * "Analytics").  The zero-division value stands wherever a denominator
+     * is 0. */
+    /* True positive rate, TP / (TP + FN): the same numbers as
+     * PRC_COL_RECALL, under the name ROC curves use. */
+    PRC_COL_TPR = 11,
+    /* False positive rate, FP / (FP + TN), the ROC curve's x axis. */
+    PRC_COL_FPR = 12,
+    /* Dice coefficient, 2 TP / (2 TP + FP + FN): for binary pixels the
+     * same numbers as PRC_COL_F1. */
+    PRC_COL_DICE = 13,
+    /* Intersection over union (Jaccard index), TP / (TP + FP + FN). */
+    PRC_COL_IOU = 14,
+    /* Specificity (true negative rate), TN / (TN + FP). */
+    PRC_COL_SPECIFICITY = 15,
+    /* Accuracy, (TP + TN) / (TP + FP + FN + TN). */
+    PRC_COL_ACCURACY = 16
 } prc_column;
 
 /* Copies rows [first, first + count) of a column into out[0..count).
@@ -526,12 +547,48 @@ typedef enum prc_metric {
     /* Per-image mode: the mean of the images' own APs, over the images that
      * have at least one positive pixel (tally
      * PRC_IMAGES_WITHOUT_POSITIVES counts the others). */
-    PRC_MEAN_IMAGE_AVERAGE_PRECISION = 7
+    PRC_MEAN_IMAGE_AVERAGE_PRECISION = 7,
+    /* Since 0.1.0: the metrics below are defined in README "Analytics" and
+     * in the Analytics section at the end of this header.
+     *
+     * Area under the ROC curve: the trapezoids through (0, 0), the rows'
+     * points (PRC_COL_FPR, PRC_COL_TPR) from the highest threshold down,
+     * and (1, 1).  Equals the probability that a random positive pixel
+     * scores in a higher bin than a random negative one, counting pixels
+     * in the same bin as half.  Undefined without positive pixels
+     * (PRC_E_NO_POSITIVES) or without negative ones (PRC_E_NO_NEGATIVES). */
+    PRC_AUROC = 8,
+    /* Highest PRC_COL_DICE and PRC_COL_IOU over the rows and their
+     * thresholds (the lowest threshold among ties). */
+    PRC_BEST_DICE = 9,
+    PRC_BEST_DICE_THRESHOLD = 10,
+    PRC_BEST_IOU = 11,
+    PRC_BEST_IOU_THRESHOLD = 12,
+    /* Certified bounds on the exact AP of the raw scores, which the counts
+     * alone cannot pin down: the step-wise AP that scikit-learn's
+     * average_precision_score gives on the unbinned scores lies in
+     * [PRC_AP_LOWER, PRC_AP_UPPER] whatever the scores inside each bin. */
+    PRC_AP_LOWER = 13,
+    PRC_AP_UPPER = 14,
+    /* Interpolated AP: the mean over r in {0, 0.1, ..., 1} (11 points,
+     * Pascal VOC 2007) or {0, 0.01, ..., 1} (101 points, COCO) of the
+     * highest precision among rows with recall >= r. */
+    PRC_AP_VOC11 = 15,
+    PRC_AP_COCO101 = 16,
+    /* Area under the curve with TP and FP interpolated linearly between
+     * rows (Davis and Goadrich), as Keras' AUC(curve="PR",
+     * summation_method="interpolation"). */
+    PRC_AP_INTERPOLATED = 17,
+    /* Expected calibration error over the 10 groups of equal score width
+     * of prc_result_calibration.  Undefined without any counted pixel
+     * (PRC_E_NO_PIXELS). */
+    PRC_ECE = 18
 } prc_metric;
 
 /* Stores a summary number in *out.  When the number is undefined, *out is
  * set to NaN and the status says why: PRC_E_NO_POSITIVES (no positive pixel,
- * or no image with one), PRC_E_NO_IMAGES, or PRC_E_NOT_ENABLED.  Other
+ * or no image with one), PRC_E_NO_NEGATIVES, PRC_E_NO_PIXELS,
+ * PRC_E_NO_IMAGES, or PRC_E_NOT_ENABLED.  Other
  * statuses: PRC_OK, PRC_E_NULL, PRC_E_COLUMN (unknown metric, *out
  * untouched). */
 PRC_API prc_status prc_result_metric(const prc_result *result,
@@ -554,6 +611,105 @@ PRC_API prc_status prc_result_tally(const prc_result *result, prc_tally tally,
 /* Reads an option the result was computed with (see prc_options_get). */
 PRC_API prc_status prc_result_get_option(const prc_result *result,
                                          prc_option option, int64_t *value);
+
+/* ------------------------------------------------------------------------ */
+/* Analytics                                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Further readings of a result, all computed from the counts it holds: no
+ * second pass over the pixels.  Every function here only reads the result,
+ * so any number of them may run concurrently on one result.  Definitions
+ * and their relation to scikit-learn, torchmetrics and Keras are in README
+ * "Analytics".
+ *
+ * The per-bin counts behind them are the differences of consecutive rows:
+ * positives in bin k + 1 are TP[k] - TP[k + 1] (TP[B] for the top bin,
+ * which holds the scores counted above every threshold but the last), and
+ * P - TP[0] positives pass no threshold; likewise FP for negatives.
+ */
+
+/*
+ * F-beta at rows [first, first + count):
+ * (1 + beta^2) TP / ((1 + beta^2) TP + beta^2 FN + FP), or the
+ * zero-division value where that is 0 / 0 (never with a positive pixel).
+ * beta = 1 gives PRC_COL_F1; beta > 1 weighs recall more, beta < 1
+ * precision.  Returns PRC_OK; PRC_E_NULL; PRC_E_ARGUMENT unless
+ * 0 < beta <= 1e150; PRC_E_INDEX if first + count > rows.  Since 0.1.0.
+ */
+PRC_API prc_status prc_result_fbeta(const prc_result *result, double beta,
+                                    size_t first, size_t count, double *out);
+
+/*
+ * The highest F-beta over the rows into *value and its threshold into
+ * *threshold (the lowest threshold among ties, as PRC_BEST_F1).  Returns
+ * PRC_OK; PRC_E_NULL; PRC_E_ARGUMENT for beta as in prc_result_fbeta,
+ * outputs untouched; PRC_E_NO_POSITIVES with both outputs NaN.
+ * Since 0.1.0.
+ */
+PRC_API prc_status prc_result_best_fbeta(const prc_result *result,
+                                         double beta, double *value,
+                                         double *threshold);
+
+/*
+ * Operating point for a required recall: the highest precision among rows
+ * whose recall is >= min_recall, into *precision, and that row's threshold
+ * into *threshold.  Ties go to the higher recall, then to the higher
+ * threshold, the order of torchmetrics' PrecisionAtFixedRecall.  Rows
+ * whose precision is NaN (zero-division value NaN) never qualify.
+ *
+ * Where no row qualifies, both outputs are NaN and the status is
+ * PRC_E_NOT_REACHED; torchmetrics returns precision 0 and threshold 1e6
+ * there, and Keras' PrecisionAtRecall returns 0.  Where the best precision
+ * is 0, torchmetrics also reports threshold 1e6; here it is the row's own.
+ *
+ * Returns PRC_OK; PRC_E_NULL; PRC_E_ARGUMENT if min_recall is not in
+ * [0, 1] (outputs untouched); PRC_E_NO_POSITIVES or PRC_E_NOT_REACHED
+ * (outputs NaN).  Since 0.1.0.
+ */
+PRC_API prc_status prc_result_precision_at_recall(const prc_result *result,
+                                                  double min_recall,
+                                                  double *precision,
+                                                  double *threshold);
+
+/*
+ * Operating point for a required precision: the highest recall among rows
+ * whose precision is >= min_precision, into *recall, and that row's
+ * threshold into *threshold.  Ties go to the higher precision, then to the
+ * higher threshold, as torchmetrics' RecallAtFixedPrecision.  Same
+ * statuses and the same differences from torchmetrics (0 and threshold
+ * 1e6, or NaN in recent releases, where this returns PRC_E_NOT_REACHED)
+ * as prc_result_precision_at_recall.  Since 0.1.0.
+ */
+PRC_API prc_status prc_result_recall_at_precision(const prc_result *result,
+                                                  double min_precision,
+                                                  double *recall,
+                                                  double *threshold);
+
+/*
+ * Reliability diagram: the score range [0, 1] cut into `groups` groups of
+ * equal width, group g holding the bins whose centre c satisfies
+ * g <= c * groups < g + 1 (the top bin, scores of exactly 1 under
+ * PRC_RULE_GE, goes to the last group; the bottom one, scores of exactly 0
+ * under PRC_RULE_GT, to the first).  For each group it stores
+ *   mean_score[g]     the mean score of its pixels, each pixel taken at its
+ *                     bin's centre ((k + 0.5) / B for the bin between
+ *                     thresholds k and k + 1): exact sums of the scores are
+ *                     not kept, so this is off by at most 1 / (2 B);
+ *   positive_rate[g]  the fraction of its pixels labelled 1 (exact);
+ *   pixels[g]         its pixel count (exact).
+ * An empty group gets NaN, NaN and 0.  When B is a multiple of `groups`,
+ * group edges fall on thresholds and the groups are exactly the score
+ * ranges [g / groups, (g + 1) / groups).  Each array holds `groups`
+ * elements.
+ *
+ * Returns PRC_OK; PRC_E_NULL; PRC_E_ARGUMENT if groups is 0 or above
+ * 16777216.  Since 0.1.0.
+ */
+PRC_API prc_status prc_result_calibration(const prc_result *result,
+                                          size_t groups, double *mean_score,
+                                          double *positive_rate,
+                                          uint64_t *pixels);
 
 #ifdef __cplusplus
 }

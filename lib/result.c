@@ -6,9 +6,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analytics.h"
 
-#define METRIC_MAX 7
+#define METRIC_MAX 18
 #define TALLY_MAX 7
 
 enum { COUNT_TP, COUNT_FP, COUNT_FN, COUNT_TN, COUNT_KINDS };
@@ -171,6 +171,39 @@ static void compute_image_metrics(prc_result *r, const prc_accumulator *acc)
                PRC_OK);
 }
 
+static double zero_division_value(int64_t option)
+{
+    if (option == PRC_ZERO_DIVISION_NAN)
+        return NAN;
+    return option == PRC_ZERO_DIVISION_ONE ? 1.0 : 0.0;
+}
+
+void prc__result_curve(const prc_result *result, prc__curve *curve)
+{
+    const int64_t *option = result->options.value;
+
+    curve->rows = result->rows;
+    curve->tp = result->counts[COUNT_TP];
+    curve->fp = result->counts[COUNT_FP];
+    curve->threshold = result->values[VALUE_THRESHOLD];
+    curve->precision = result->values[VALUE_PRECISION];
+    curve->recall = result->values[VALUE_RECALL];
+    curve->f1 = result->values[VALUE_F1];
+    curve->positives = result->tally[PRC_POSITIVES];
+    curve->negatives = result->tally[PRC_NEGATIVES];
+    curve->zero_division = zero_division_value(option[PRC_OPT_ZERO_DIVISION]);
+    curve->rule = (int)option[PRC_OPT_RULE];
+}
+
+/* ROC, overlap, interpolated and bounded AP, calibration (analytics.c). */
+static void compute_analytics(prc_result *r)
+{
+    prc__curve curve;
+
+    prc__result_curve(r, &curve);
+    prc__analytics_metrics(&curve, r->metric, r->metric_status);
+}
+
 static void compute_tallies(prc_result *r, const prc_accumulator *acc)
 {
     uint64_t positives = 0, negatives = 0;
@@ -233,6 +266,7 @@ prc_status prc_accumulator_finalize(const prc_accumulator *acc,
     compute_rows(r, acc);
     compute_pooled_metrics(r, acc);
     compute_image_metrics(r, acc);
+    compute_analytics(r);
     *out = r;
     return PRC_OK;
 }
@@ -267,26 +301,40 @@ static int value_kind(prc_column column)
     case PRC_COL_THRESHOLD: return VALUE_THRESHOLD;
     case PRC_COL_PRECISION: return VALUE_PRECISION;
     case PRC_COL_RECALL: return VALUE_RECALL;
+    case PRC_COL_TPR: return VALUE_RECALL;
     case PRC_COL_F1: return VALUE_F1;
+    case PRC_COL_DICE: return VALUE_F1;
     case PRC_COL_IMAGE_PRECISION: return VALUE_IMAGE_PRECISION;
     case PRC_COL_IMAGE_RECALL: return VALUE_IMAGE_RECALL;
     default: return -1;
     }
 }
 
+/* Columns computed on demand from the counts (analytics.c). */
+static int derived_column(prc_column column)
+{
+    return column == PRC_COL_FPR || column == PRC_COL_IOU
+           || column == PRC_COL_SPECIFICITY || column == PRC_COL_ACCURACY;
+}
+
 prc_status prc_result_column(const prc_result *result, prc_column column,
                              size_t first, size_t count, double *out)
 {
+    prc__curve curve;
     int kind;
     size_t i;
 
     if (result == NULL || out == NULL)
         return PRC_E_NULL;
-    if (count_kind(column) < 0 && value_kind(column) < 0)
+    if (count_kind(column) < 0 && value_kind(column) < 0
+        && !derived_column(column))
         return PRC_E_COLUMN;
     if (check_range(result, first, count) != PRC_OK)
         return PRC_E_INDEX;
 
+    prc__result_curve(result, &curve);
+    if (prc__derived_column(&curve, column, first, count, out))
+        return PRC_OK;
     kind = count_kind(column);
     if (kind >= 0) {
         for (i = 0; i < count; i++)
