@@ -4,6 +4,7 @@
  * pixels is in feed.c.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -74,8 +75,9 @@ static void free_arrays(prc_accumulator *acc)
 prc_status prc_accumulator_create(prc_accumulator **out,
                                   const prc_options *options)
 {
-    prc__allocator a = options != NULL ? options->allocator
-                                       : prc__default_allocator();
+    prc__allocator a = options != NULL && options->has_allocator
+                           ? options->allocator
+                           : prc__default_allocator();
     prc_accumulator *acc;
     int i;
 
@@ -181,6 +183,22 @@ static int rows_bounded(const uint64_t *values, size_t rows, uint64_t images,
     return 1;
 }
 
+/*
+ * Whether a fixed-point sum hi * 2^31 + lo of n values in [0, 1] is at most
+ * n * 2^62, each value's limbs being at most 2^31 and 2^31 - 1.
+ */
+static int fixed_bounded(uint64_t hi, uint64_t lo, uint64_t n)
+{
+    uint64_t room;
+
+    if (hi > n * LIMB_MAX || lo > n * (LIMB_MAX - 1))
+        return 0;
+    /* lo may add room * 2^31 at most; from room = 2^33 on that passes any
+     * uint64_t. */
+    room = n * LIMB_MAX - hi;
+    return room >= (uint64_t)1 << 33 || lo <= room << PRC__FIXED_LIMB_BITS;
+}
+
 prc_status prc__check_state(const prc_accumulator *acc,
                             const uint64_t *state)
 {
@@ -194,21 +212,25 @@ prc_status prc__check_state(const prc_accumulator *acc,
         || !sum_of(counts, acc->slots, &negatives)
         || !sum_of(counts + acc->slots, acc->slots, &positives))
         return PRC_E_STATE;
+    /* Every counted pixel lies in a counted image, every counted image
+     * holds a counted pixel, and likewise for positives. */
     if (images > PRC__MAX_IMAGES || images > negatives + positives
+        || (negatives + positives > 0 && images == 0)
         || state[PRC__IMAGES_WITHOUT_POSITIVES] > images)
         return PRC_E_STATE;
     with_positives = images - state[PRC__IMAGES_WITHOUT_POSITIVES];
-    if (with_positives > positives)
+    if (with_positives > positives || (positives > 0 && with_positives == 0))
         return PRC_E_STATE;
 
     if (!acc->per_image)
         return state[PRC__AP_HI] == 0 && state[PRC__AP_LO] == 0
                    ? PRC_OK : PRC_E_STATE;
-    if (state[PRC__AP_HI] > with_positives * LIMB_MAX
-        || state[PRC__AP_LO] > with_positives * LIMB_MAX)
+    if (!fixed_bounded(state[PRC__AP_HI], state[PRC__AP_LO], with_positives))
         return PRC_E_STATE;
-    for (i = 0; i < 4; i++)
-        if (!rows_bounded(per_image + i * rows, rows, images, LIMB_MAX))
+    for (i = 0; i < 2 * rows; i++)
+        if (!fixed_bounded(per_image[i < rows ? i : i + rows],
+                           per_image[i < rows ? i + rows : i + 2 * rows],
+                           images))
             return PRC_E_STATE;
     if (!rows_bounded(per_image + 4 * rows, 2 * rows, images, 1))
         return PRC_E_STATE;
@@ -240,14 +262,26 @@ static int same_options(const prc_options *a, const prc_options *b)
     return 1;
 }
 
+/* Records why a call on acc failed, and returns the status. */
+static prc_status failed(prc_accumulator *acc, prc_status status,
+                         const char *what)
+{
+    snprintf(acc->last_error, sizeof acc->last_error, "%s: %s", what,
+             prc_status_message(status));
+    return status;
+}
+
 prc_status prc_accumulator_merge(prc_accumulator *dst,
                                  const prc_accumulator *src)
 {
+    prc_status status;
+
     if (dst == NULL || src == NULL)
         return PRC_E_NULL;
-    if (!same_options(&dst->options, &src->options))
-        return PRC_E_MISMATCH;
-    return add_checked(dst, src->state);
+    status = same_options(&dst->options, &src->options)
+                 ? add_checked(dst, src->state)
+                 : PRC_E_MISMATCH;
+    return status == PRC_OK ? PRC_OK : failed(dst, status, "merge");
 }
 
 prc_status prc_accumulator_state(const prc_accumulator *acc,
@@ -269,9 +303,10 @@ prc_status prc_accumulator_add_state(prc_accumulator *acc,
     if (acc == NULL || state == NULL)
         return PRC_E_NULL;
     if (length != acc->state_length)
-        return PRC_E_MISMATCH;
-    status = prc__check_state(acc, state);
-    if (status != PRC_OK)
-        return status;
-    return add_checked(acc, state);
+        status = PRC_E_MISMATCH;
+    else
+        status = prc__check_state(acc, state);
+    if (status == PRC_OK)
+        status = add_checked(acc, state);
+    return status == PRC_OK ? PRC_OK : failed(acc, status, "add state");
 }

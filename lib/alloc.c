@@ -74,8 +74,10 @@ prc_status prc_options_set_allocator(prc_options *options,
     if (options == NULL)
         return PRC_E_NULL;
     status = make_allocator(&a, malloc_fn, realloc_fn, free_fn, user);
-    if (status == PRC_OK)
+    if (status == PRC_OK) {
         options->allocator = a;
+        options->has_allocator = 1;
+    }
     return status;
 }
 

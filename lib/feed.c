@@ -652,16 +652,19 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
         }
     }
 
+    /* %.17g: a score just past 1 must not print as 1. */
     if (status == PRC_E_LABEL)
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "image %zu, row %zu, column %zu: label %lld is neither 0, "
-                 "1 nor the ignore label", at / plane,
-                 at % plane / batch->width, at % batch->width,
-                 (long long)label);
+                 "image %zu, row %zu, column %zu: label %lld is %s",
+                 at / plane, at % plane / batch->width, at % batch->width,
+                 (long long)label,
+                 batch->label_dtype == PRC_DTYPE_BOOL
+                     ? "neither 0 nor 1 (bool labels)"
+                     : "neither 0, 1 nor the ignore label");
     else
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "image %zu, row %zu, column %zu: score %.9g %s", at / plane,
-                 at % plane / batch->width, at % batch->width, s,
+                 "image %zu, row %zu, column %zu: score %.17g %s",
+                 at / plane, at % plane / batch->width, at % batch->width, s,
                  status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
     return status;
 }

@@ -31,7 +31,8 @@ void prc__free(const prc__allocator *a, void *pointer);
 
 struct prc_options {
     int64_t value[PRC__OPTION_MAX + 1];
-    prc__allocator allocator;  /* for accumulators made from these */
+    prc__allocator allocator;  /* for accumulators made from these, if */
+    int has_allocator;         /* set by prc_options_set_allocator */
     prc__allocator own;        /* the one that made this object */
 };
 

@@ -56,7 +56,6 @@ prc_status prc_options_create(prc_options **out)
 
     for (i = 1; i <= PRC__OPTION_MAX; i++)
         options->value[i] = option_specs[i].default_value;
-    options->allocator = a;
     options->own = a;
     *out = options;
     return PRC_OK;
