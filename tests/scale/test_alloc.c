@@ -183,6 +183,30 @@ static void finalize_fails_cleanly(void **unused)
     scale_data_free(&d);
 }
 
+/* Options made before prc_set_default_allocator do not pin the allocator
+ * of the day: an accumulator made after the call uses the new one, unless
+ * the options name one of their own. */
+static void default_allocator_is_read_at_creation(void **unused)
+{
+    struct arena a = {0, 0, 0, 0};
+    prc_options *early = NULL;
+    prc_accumulator *acc = NULL;
+    prc_result *res = NULL;
+
+    (void)unused;
+    ASSERT_OK(prc_options_create(&early));
+    install(&a);
+    ASSERT_OK(prc_accumulator_create(&acc, early));
+    assert_int_equal(a.live, 3); /* object, thresholds, state */
+    ASSERT_OK(prc_accumulator_finalize(acc, &res));
+    assert_int_equal(a.live, 6);
+    prc_result_free(res);
+    prc_accumulator_free(acc);
+    assert_int_equal(a.live, 0);
+    ASSERT_OK(prc_set_default_allocator(NULL, NULL, NULL, NULL));
+    prc_options_free(early);
+}
+
 static void deserialize_fails_cleanly(void **unused)
 {
     struct arena a = {0, 0, 0, 0};
@@ -233,6 +257,8 @@ int main(void)
         cmocka_unit_test_teardown(creation_fails_cleanly, teardown),
         cmocka_unit_test_teardown(finalize_fails_cleanly, teardown),
         cmocka_unit_test_teardown(deserialize_fails_cleanly, teardown),
+        cmocka_unit_test_teardown(default_allocator_is_read_at_creation,
+                                  teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

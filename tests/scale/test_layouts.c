@@ -255,6 +255,33 @@ static void stride_overflow(void **unused)
     prc_accumulator_free(acc);
 }
 
+/* The text names the pixel, prints a score just past 1 as such, and does
+ * not offer an ignore label for bool labels. */
+static void error_texts(void **unused)
+{
+    double scores[2] = {0.5, 1.0 + 0x1p-52};
+    uint8_t labels[2] = {1, 0};
+    prc_accumulator *acc = NULL;
+
+    (void)unused;
+    ASSERT_OK(prc_accumulator_create(&acc, NULL));
+    ASSERT_STATUS(feed_arrays(acc, 1, 1, 2, PRC_DTYPE_FLOAT64, scores,
+                              PRC_DTYPE_UINT8, labels),
+                  PRC_E_RANGE);
+    assert_string_equal(prc_accumulator_last_error(acc),
+                        "image 0, row 0, column 1: score 1.0000000000000002 "
+                        "lies outside [0, 1]");
+    scores[1] = 0.25;
+    labels[0] = 255;
+    ASSERT_STATUS(feed_arrays(acc, 1, 1, 2, PRC_DTYPE_FLOAT64, scores,
+                              PRC_DTYPE_BOOL, labels),
+                  PRC_E_LABEL);
+    assert_string_equal(prc_accumulator_last_error(acc),
+                        "image 0, row 0, column 0: label 255 is neither 0 "
+                        "nor 1 (bool labels)");
+    prc_accumulator_free(acc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +289,7 @@ int main(void)
         cmocka_unit_test(label_types),
         cmocka_unit_test(strided_views),
         cmocka_unit_test(stride_overflow),
+        cmocka_unit_test(error_texts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

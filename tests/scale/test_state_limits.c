@@ -96,11 +96,57 @@ static void image_total_is_capped(void **unused)
     prc_accumulator_free(acc);
 }
 
+/* States no data could produce: counted pixels in no image, positives in
+ * no image with positives, per-image values above 1. */
+static void impossible_states_are_refused(void **unused)
+{
+    prc_options *o = scale_options(10, PRC_RULE_GE, 1);
+    prc_accumulator *acc = NULL;
+    uint64_t *state;
+    size_t per_image;
+
+    (void)unused;
+    ASSERT_OK(prc_accumulator_create(&acc, o));
+    per_image = PRC__STATE_HEADER + acc->cells;
+
+    state = crafted(acc, 5, 1);      /* 5 negatives in 1 image: valid */
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    prc_accumulator_reset(acc);
+    state[PRC__IMAGES] = state[PRC__IMAGES_WITHOUT_POSITIVES] = 0;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    assert_non_null(strstr(prc_accumulator_last_error(acc), "add state"));
+
+    /* A positive pixel, but every image is one without positives. */
+    state[PRC__IMAGES] = state[PRC__IMAGES_WITHOUT_POSITIVES] = 1;
+    state[PRC__STATE_HEADER] = 4;
+    state[PRC__STATE_HEADER + acc->slots] = 1;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    state[PRC__IMAGES_WITHOUT_POSITIVES] = 0;
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    prc_accumulator_reset(acc);
+
+    /* One image whose precision at row 0 reads 2^31 * 2^31 + 2^31 - 1,
+     * more than 2^62: a mean above 1. */
+    state[per_image] = (uint64_t)1 << 31;
+    state[per_image + acc->rows] = ((uint64_t)1 << 31) - 1;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    state[per_image + acc->rows] = 0; /* exactly 1 */
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+
+    free(state);
+    prc_accumulator_free(acc);
+    prc_options_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pixel_total_is_capped),
         cmocka_unit_test(image_total_is_capped),
+        cmocka_unit_test(impossible_states_are_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
