@@ -571,9 +571,9 @@ static void test_result_getters(void **state)
     /* Unknown columns; non-count columns through the count getter. */
     ASSERT_STATUS(prc_result_column(res, (prc_column)0, 0, 1, d),
                   PRC_E_COLUMN);
-    ASSERT_STATUS(prc_result_column(res, (prc_column)11, 0, 1, d),
+    ASSERT_STATUS(prc_result_column(res, (prc_column)17, 0, 1, d),
                   PRC_E_COLUMN);
-    ASSERT_STATUS(prc_result_counts(res, (prc_column)11, 0, 1, u),
+    ASSERT_STATUS(prc_result_counts(res, (prc_column)17, 0, 1, u),
                   PRC_E_COLUMN);
     ASSERT_STATUS(prc_result_counts(res, PRC_COL_PRECISION, 0, 1, u),
                   PRC_E_COLUMN);
@@ -590,7 +590,7 @@ static void test_result_getters(void **state)
                                  PRC_E_NOT_ENABLED)));
     /* Unknown metric: *out untouched.  Unknown tally. */
     ASSERT_STATUS(prc_result_metric(res, (prc_metric)0, &v), PRC_E_COLUMN);
-    ASSERT_STATUS(prc_result_metric(res, (prc_metric)8, &v), PRC_E_COLUMN);
+    ASSERT_STATUS(prc_result_metric(res, (prc_metric)19, &v), PRC_E_COLUMN);
     assert_true(v == -5.0);
     ASSERT_STATUS(prc_result_tally(res, (prc_tally)0, u), PRC_E_COLUMN);
     ASSERT_STATUS(prc_result_tally(res, (prc_tally)8, u), PRC_E_COLUMN);
