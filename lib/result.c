@@ -65,7 +65,13 @@ static void compute_rows(prc_result *r, const prc_accumulator *acc)
         r->values[VALUE_THRESHOLD][k] = acc->thresholds[k];
         r->values[VALUE_PRECISION][k] = ratio(tp, tp + fp, zd);
         r->values[VALUE_RECALL][k] = ratio(tp, positives, zd);
-        r->values[VALUE_F1][k] = ratio(2 * tp, tp + fp + positives, zd);
+        /* 2 TP / (2 TP + FP + FN) in doubles: 2 TP can pass 2^64. */
+        r->values[VALUE_F1][k] =
+            fp == 0 && positives == 0
+                ? zd
+                : 2.0 * (double)tp
+                      / (2.0 * (double)tp + (double)fp
+                         + (double)(positives - tp));
     }
 }
 

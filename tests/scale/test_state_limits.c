@@ -141,12 +141,41 @@ static void impossible_states_are_refused(void **unused)
     prc_options_free(o);
 }
 
+/* Counts of 2^63 and more are within the caps: F1, whose numerator 2 TP
+ * would wrap in 64 bits, must still read 1 where precision and recall
+ * are 1. */
+static void huge_counts_keep_f1(void **unused)
+{
+    prc_accumulator *acc = NULL;
+    prc_result *res = NULL;
+    uint64_t *state;
+    double f1 = 0.0, best = 0.0;
+
+    (void)unused;
+    ASSERT_OK(prc_accumulator_create(&acc, NULL));
+    state = crafted(acc, 0, 0);
+    state[PRC__FED] = (uint64_t)1 << 63;
+    state[PRC__IMAGES] = 1;
+    /* Every positive passes every threshold: the top slot, B + 1. */
+    state[PRC__STATE_HEADER + acc->slots + acc->slots - 1] = (uint64_t)1 << 63;
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    ASSERT_OK(prc_accumulator_finalize(acc, &res));
+    ASSERT_OK(prc_result_column(res, PRC_COL_F1, 0, 1, &f1));
+    assert_true(f1 == 1.0);
+    ASSERT_OK(prc_result_metric(res, PRC_BEST_F1, &best));
+    assert_true(best == 1.0);
+    prc_result_free(res);
+    free(state);
+    prc_accumulator_free(acc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pixel_total_is_capped),
         cmocka_unit_test(image_total_is_capped),
         cmocka_unit_test(impossible_states_are_refused),
+        cmocka_unit_test(huge_counts_keep_f1),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
