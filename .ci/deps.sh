@@ -7,7 +7,7 @@ set -eu
 
 build="build-essential cmake ninja-build pkgconf libpng-dev libcmocka-dev"
 test_extra="clang libclang-rt-14-dev valgrind python3-numpy python3-sklearn
-            abigail-tools libopenmpi-dev openmpi-bin"
+            abigail-tools libopenmpi-dev openmpi-bin librsvg2-bin groff-base"
 
 case "${1:-test}" in
 build) wanted=$build ;;
