@@ -30,7 +30,7 @@ struct eval_config {
     const char *plot; /* NULL for no SVG plot */
     int plot_roc;     /* add the ROC panel to the plot */
     int keep_going;   /* warn about and skip bad or unmatched files */
-    int quiet;        /* no progress bar */
+    int quiet;        /* no progress bar, no warnings */
     int help;
     int version;
     char **listed;    /* paths listed from --scores DIR --labels DIR */
@@ -41,7 +41,8 @@ struct eval_config {
 /* The name error messages start with; "prcurve-eval" unless changed. */
 extern const char *eval_program;
 
-/* Prints "<eval_program>: <message>" and a newline on stderr. */
+/* Prints "<eval_program>: <message>" and a newline on stderr, as one
+ * line: control characters in the message are shown as \xNN. */
 void eval_error(const char *format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
@@ -54,6 +55,13 @@ void eval_warning(const char *format, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+
+/* Turns the printing of eval_error and eval_warning on (1) or off (0);
+ * both are on at start, and --quiet turns warnings off.  mpi_eval turns
+ * them off on every rank but rank 0 while it handles what every rank
+ * shares (the command line, the directory listings), so that a problem
+ * there is told once. */
+void eval_show_messages(int errors, int warnings);
 
 /* Shows "done of total" files as a bar on stderr when stderr is a terminal
  * and --quiet was not given; done == total ends the bar.  Messages printed
@@ -82,6 +90,18 @@ void eval_print_help(void);
  * then feeds them to acc one pair at a time.  Returns EVAL_OK, or an exit
  * status after printing the one line that says why. */
 int eval_feed_files(const struct eval_config *config, prc_accumulator *acc);
+
+/* Rows [first, first + count) of a column, as prc_result_column, except
+ * that the per-image columns of a result without any image (every pixel
+ * ignored) read as NaN, undefined, instead of failing. */
+prc_status eval_result_column(const prc_result *res, prc_column column,
+                              size_t first, size_t count, double *out);
+
+/* Reads every column the outputs need, before any output is written, so
+ * that a failure leaves stdout and the output files untouched.  Returns
+ * EVAL_OK, or EVAL_DATA_ERROR after printing why. */
+int eval_check_result(const struct eval_config *config,
+                      const prc_result *res);
 
 /* Writes config->csv, if asked for.  Returns EVAL_OK, or EVAL_DATA_ERROR
  * after printing why. */

@@ -25,6 +25,9 @@ const char *eval_program = "prcurve-eval";
 /* 1 while a progress bar occupies the terminal's last line. */
 static int progress_shown;
 
+/* What eval_error and eval_warning print (see eval_show_messages). */
+static int show_errors = 1, show_warnings = 1;
+
 static void clear_progress(void)
 {
     if (progress_shown)
@@ -32,28 +35,62 @@ static void clear_progress(void)
     progress_shown = 0;
 }
 
+void eval_show_messages(int errors, int warnings)
+{
+    show_errors = errors;
+    show_warnings = warnings;
+}
+
+/* Prints "<program>: <kind><message>" as one line: a control character
+ * in the message (a newline in a file name, say) is shown as \xNN. */
+static void print_line(const char *kind, const char *format, va_list args)
+{
+    char buffer[1024], *text = buffer;
+    const unsigned char *p;
+    va_list again;
+    int n;
+
+    va_copy(again, args);
+    n = vsnprintf(buffer, sizeof buffer, format, args);
+    if (n >= (int)sizeof buffer && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, format, again);
+    else if (text == NULL || n < 0)
+        text = buffer; /* truncated, or nothing */
+    va_end(again);
+
+    clear_progress();
+    fprintf(stderr, "%s: %s", eval_program, kind);
+    for (p = (const unsigned char *)text; n > 0 && *p != '\0'; p++) {
+        if (*p < ' ' || *p == 0x7f)
+            fprintf(stderr, "\\x%02x", (unsigned)*p);
+        else
+            fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+    if (text != buffer)
+        free(text);
+}
+
 void eval_error(const char *format, ...)
 {
     va_list args;
 
-    clear_progress();
-    fprintf(stderr, "%s: ", eval_program);
+    if (!show_errors)
+        return;
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    print_line("", format, args);
     va_end(args);
-    fputc('\n', stderr);
 }
 
 void eval_warning(const char *format, ...)
 {
     va_list args;
 
-    clear_progress();
-    fprintf(stderr, "%s: warning: ", eval_program);
+    if (!show_warnings)
+        return;
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    print_line("warning: ", format, args);
     va_end(args);
-    fputc('\n', stderr);
 }
 
 void eval_progress(const struct eval_config *config, size_t done,
@@ -94,14 +131,15 @@ void eval_print_help(void)
 "ground-truth masks, counted in one pass over the pixels.\n"
 "\n"
 "Input:\n"
-"  --scores PATH...     score maps: .npy (float32, float64, or uint8 read as\n"
-"                       v/255; H x W or N x H x W, C order, values in\n"
-"                       [0, 1]), or grayscale PNG (8-bit: v/255, 16-bit:\n"
-"                       v/65535)\n"
-"  --labels PATH...     label maps: .npy (uint8 or bool), 8-bit grayscale\n"
-"                       PNG, or palette PNG (the palette index is the\n"
-"                       label, as VOC masks store it); 0 negative,\n"
-"                       1 positive, the ignore label counts nowhere.\n"
+"  --scores PATH...     score maps: .npy (float16, float32, float64, uint8\n"
+"                       read as v/255 or uint16 read as v/65535; H x W or\n"
+"                       N x H x W, C order, values in [0, 1]), or\n"
+"                       grayscale PNG (8-bit: v/255, 16-bit: v/65535)\n"
+"  --labels PATH...     label maps: .npy (uint8, bool, int32 or int64),\n"
+"                       8-bit grayscale PNG, or palette PNG (the palette\n"
+"                       index is the label, as VOC masks store it); 0\n"
+"                       negative, 1 positive, the ignore label counts\n"
+"                       nowhere.  Only regular files are read.\n"
 "                       The i-th scores file pairs with the i-th labels\n"
 "                       file.  With different numbers of files, the images\n"
 "                       of each list are taken in order (e.g. one\n"
@@ -116,7 +154,8 @@ void eval_print_help(void)
 "                       in the report, instead of stopping; needs files\n"
 "                       that pair one to one\n"
 "  --quiet, -q          no progress bar (it is shown on stderr only when\n"
-"                       stderr is a terminal)\n"
+"                       stderr is a terminal) and no warnings; errors are\n"
+"                       still printed\n"
 "\n"
 "Counting:\n"
 "  --bins N             thresholds k/N for k = 0..N (default 1000)\n"
@@ -129,7 +168,9 @@ void eval_print_help(void)
 "\n"
 "Output:\n"
 "  --json               print one JSON object instead of the summary\n"
-"  --csv FILE           write the curve table to FILE\n"
+"                       (undefined numbers are null)\n"
+"  --csv FILE           write the curve table to FILE (undefined numbers\n"
+"                       are nan)\n"
 "  --plot FILE          draw the precision-recall curve as an SVG picture:\n"
 "                       AP, best F1, iso-F1 lines, the no-skill level, and\n"
 "                       with --per-image the mean per-image curve\n"
@@ -153,7 +194,8 @@ void eval_print_help(void)
 /* Values                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* A whole-string decimal integer, nothing else. */
+/* A whole-string decimal integer, nothing else.  Returns 0, -1 if the
+ * text is not an integer, or -2 if it is one beyond long long. */
 static int parse_integer(const char *text, long long *out)
 {
     char *end;
@@ -164,32 +206,50 @@ static int parse_integer(const char *text, long long *out)
         return -1;
     errno = 0;
     value = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0')
+    if (end == text || *end != '\0')
+        return -1;
+    if (errno == ERANGE)
+        return -2;
+    if (errno != 0)
         return -1;
     *out = value;
     return 0;
 }
 
-/* Sets a numeric option, reporting the library's bounds if it refuses. */
+static int out_of_range(prc_option option, const char *name,
+                        const char *text, const char *extra)
+{
+    int64_t min = 0, max = 0;
+
+    if (prc_option_bounds(option, &min, &max, NULL) == PRC_OK)
+        eval_error("%s %s is out of range (%lld..%lld%s)", name, text,
+                   (long long)min, (long long)max, extra);
+    else
+        eval_error("%s %s is out of range", name, text);
+    return EVAL_USAGE_ERROR;
+}
+
+/* Sets a numeric option, reporting the library's bounds if it refuses.
+ * Only values the command line documents are taken: a negative number is
+ * out of range even where the library gives it a meaning (the ignore
+ * label's -1 is spelt "none"). */
 static int set_number(struct eval_config *config, prc_option option,
                       const char *name, const char *text, const char *extra)
 {
-    long long value;
-    int64_t min = 0, max = 0;
+    long long value = 0;
+    int parsed = parse_integer(text, &value);
     prc_status status;
 
-    if (parse_integer(text, &value) != 0) {
+    if (parsed == -1) {
         eval_error("%s: '%s' is not an integer", name, text);
         return EVAL_USAGE_ERROR;
     }
+    if (parsed == -2 || value < 0)
+        return out_of_range(option, name, text, extra);
 
     status = prc_options_set(config->options, option, (int64_t)value);
-    if (status == PRC_E_OPTION_VALUE
-        && prc_option_bounds(option, &min, &max, NULL) == PRC_OK) {
-        eval_error("%s %s is out of range (%lld..%lld%s)", name, text,
-                   (long long)min, (long long)max, extra);
-        return EVAL_USAGE_ERROR;
-    }
+    if (status == PRC_E_OPTION_VALUE)
+        return out_of_range(option, name, text, extra);
     if (status != PRC_OK) {
         eval_error("%s %s: %s", name, text, prc_status_message(status));
         return EVAL_USAGE_ERROR;
@@ -279,8 +339,10 @@ static int apply_flag(struct eval_config *config, const char *name)
         config->plot_roc = 1;
     else if (strcmp(name, "--keep-going") == 0)
         config->keep_going = 1;
-    else if (strcmp(name, "--quiet") == 0 || strcmp(name, "-q") == 0)
+    else if (strcmp(name, "--quiet") == 0 || strcmp(name, "-q") == 0) {
         config->quiet = 1;
+        show_warnings = 0;
+    }
     else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         config->help = 1;
     else
@@ -329,6 +391,14 @@ static int is_option(const char *arg)
     return arg[0] == '-' && arg[1] != '\0';
 }
 
+/* Whether the argument after an option that takes a value is that value:
+ * anything but an option, and a negative number too ("--bins -5"), so
+ * that it is reported as out of range rather than missing. */
+static int is_value(const char *arg)
+{
+    return !is_option(arg) || (arg[1] >= '0' && arg[1] <= '9');
+}
+
 static void append(struct eval_config *config, const char **list,
                    const char *path)
 {
@@ -368,7 +438,7 @@ static int parse_option(int argc, char **argv, int *i,
     if (spec->kind == FLAG)
         return apply_flag(config, spec->name);
 
-    if (value == NULL && (*i + 1 >= argc || is_option(argv[*i + 1]))) {
+    if (value == NULL && (*i + 1 >= argc || !is_value(argv[*i + 1]))) {
         eval_error("%s needs a value (see --help)", spec->name);
         return EVAL_USAGE_ERROR;
     }

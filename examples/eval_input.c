@@ -5,7 +5,9 @@
  * Every file is first probed (header only) so that a missing file, a bad
  * header or a shape mismatch is reported before anything is counted.  Then
  * the files are read one scores file and one labels file at a time, and the
- * arrays go to the library as they are, without conversion.
+ * arrays go to the library as they are, without conversion: the library
+ * reads every supported element type (16-bit PNG samples as uint16)
+ * itself.
  *
  * Pairing: with as many labels files as scores files, the i-th of each pair
  * up and must have the same shape; under --keep-going a pair with a bad
@@ -16,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "eval.h"
+#include "infile.h"
 #include "npy.h"
 #include "png_gray.h"
 
@@ -28,7 +31,7 @@
 struct source {
     const char *path;
     int is_png;
-    int png_bits; /* 16 for a 16-bit score PNG, converted when read */
+    int png_bits; /* 8 or 16 for a score PNG, 0 otherwise */
     int bad;      /* reported under --keep-going and left out */
     enum npy_type type;
     size_t ndim;
@@ -56,7 +59,8 @@ static int starts_like_png(const char *path)
     static const unsigned char signature[8] = {0x89, 'P', 'N', 'G',
                                                '\r', '\n', 0x1a, '\n'};
     unsigned char head[8];
-    FILE *f = fopen(path, "rb");
+    char err[NPY_ERROR_SIZE];
+    FILE *f = infile_open(path, err, sizeof err);
     int png;
 
     if (f == NULL)
@@ -75,8 +79,8 @@ static void set_from_npy(struct source *src, const struct npy_info *info)
     src->width = info->shape[2];
 }
 
-/* Score PNGs: 8-bit grayscale as uint8 (v/255); 16-bit grayscale read as
- * float64 v/65535 (see read_source). */
+/* Score PNGs: 8-bit grayscale as uint8 (v/255), 16-bit grayscale as
+ * uint16 (v/65535). */
 static int probe_score_png(struct source *src, char *err, size_t err_size)
 {
     struct png_gray_info info;
@@ -89,12 +93,24 @@ static int probe_score_png(struct source *src, char *err, size_t err_size)
         return -1;
     }
     src->png_bits = info.bits;
-    src->type = info.bits == 16 ? NPY_FLOAT64 : NPY_UINT8;
+    src->type = info.bits == 16 ? NPY_UINT16 : NPY_UINT8;
     src->ndim = 2;
     src->images = 1;
     src->height = info.height;
     src->width = info.width;
     return 0;
+}
+
+static int is_score_type(enum npy_type type)
+{
+    return type == NPY_FLOAT16 || type == NPY_FLOAT32 || type == NPY_FLOAT64
+           || type == NPY_UINT8 || type == NPY_UINT16;
+}
+
+static int is_label_type(enum npy_type type)
+{
+    return type == NPY_UINT8 || type == NPY_BOOL || type == NPY_INT32
+           || type == NPY_INT64;
 }
 
 static int probe_scores(const char *path, struct source *src, char *err,
@@ -108,9 +124,9 @@ static int probe_scores(const char *path, struct source *src, char *err,
         return probe_score_png(src, err, err_size);
     if (npy_probe(path, &info, err, err_size) != 0)
         return -1;
-    if (info.type == NPY_BOOL) {
-        snprintf(err, err_size,
-                 "scores must be float32, float64 or uint8, not bool");
+    if (!is_score_type(info.type)) {
+        snprintf(err, err_size, "scores must be float16, float32, float64, "
+                 "uint8 or uint16, not %s", npy_type_name(info.type));
         return -1;
     }
     set_from_npy(src, &info);
@@ -132,12 +148,12 @@ static int probe_labels(const char *path, struct source *src, char *err,
         return 0;
     }
     if (!src->is_png && npy_probe(path, &info, err, err_size) == 0) {
-        if (info.type == NPY_UINT8 || info.type == NPY_BOOL) {
+        if (is_label_type(info.type)) {
             set_from_npy(src, &info);
             return 0;
         }
-        snprintf(err, err_size, "labels must be uint8 or bool, not %s",
-                 npy_type_name(info.type));
+        snprintf(err, err_size, "labels must be uint8, bool, int32 or "
+                 "int64, not %s", npy_type_name(info.type));
     }
     return -1;
 }
@@ -250,30 +266,6 @@ static int check_image_pairs(const struct source *s, size_t ns,
 /* Loading and feeding                                                      */
 /* ------------------------------------------------------------------------ */
 
-/* A 16-bit score PNG as float64 v / 65535, exactly (every 16-bit value
- * divided by 65535 is one correctly rounded double).
- * TODO: pass the uint16 samples to the library once it takes a uint16
- * score type, instead of converting here at 4x the memory. */
-static int widen_16bit(struct npy_info *info, void **data, char *err,
-                       size_t err_size)
-{
-    const unsigned short *v = *data;
-    size_t n = info->shape[1] * info->shape[2], i;
-    double *scores = n <= (size_t)-1 / sizeof *scores
-                     ? malloc(n * sizeof *scores) : NULL;
-
-    if (scores == NULL) {
-        snprintf(err, err_size, "out of memory");
-        return -1;
-    }
-    for (i = 0; i < n; i++)
-        scores[i] = v[i] / 65535.0;
-    free(*data);
-    *data = scores;
-    info->type = NPY_FLOAT64;
-    return 0;
-}
-
 /* Reads a whole file; for a PNG, info gets the type and shape only. */
 static int read_source(const struct source *src, struct npy_info *info,
                        void **data, char *err, size_t err_size)
@@ -285,15 +277,16 @@ static int read_source(const struct source *src, struct npy_info *info,
 
     if (png_gray_load(src->path, &png, data, err, err_size) != 0)
         return -1;
-    info->type = NPY_UINT8;
+    info->type = png.bits == 16 ? NPY_UINT16 : NPY_UINT8;
     info->shape[0] = 1;
     info->shape[1] = png.height;
     info->shape[2] = png.width;
-    if (png.bits != (src->png_bits ? src->png_bits : 8)
-        || (src->png_bits && png.palette))
-        info->type = NPY_BOOL; /* not what the probe saw: "changed" */
-    else if (png.bits == 16)
-        return widen_16bit(info, data, err, err_size);
+    if (src->png_bits && png.palette) { /* a score map turned palette */
+        free(*data);
+        *data = NULL;
+        snprintf(err, err_size, "file changed while being read");
+        return -1;
+    }
     return 0;
 }
 
@@ -329,13 +322,12 @@ static prc_dtype dtype_of(enum npy_type type)
     case NPY_FLOAT64: return PRC_DTYPE_FLOAT64;
     case NPY_UINT8: return PRC_DTYPE_UINT8;
     case NPY_BOOL: return PRC_DTYPE_BOOL;
+    case NPY_FLOAT16: return PRC_DTYPE_FLOAT16;
+    case NPY_UINT16: return PRC_DTYPE_UINT16;
+    case NPY_INT32: return PRC_DTYPE_INT32;
+    case NPY_INT64: return PRC_DTYPE_INT64;
     }
     return PRC_DTYPE_UINT8;
-}
-
-static size_t item_size(enum npy_type type)
-{
-    return type == NPY_FLOAT32 ? 4 : type == NPY_FLOAT64 ? 8 : 1;
 }
 
 /* " (from image 3)" when a chunk does not start a file, else "". */
@@ -359,8 +351,9 @@ static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
 {
     size_t plane = c->s->height * c->s->width;
     const char *scores = (const char *)c->s_data + c->s_at * plane
-                         * item_size(c->s->type);
-    const char *labels = (const char *)c->l_data + c->l_at * plane;
+                         * npy_type_size(c->s->type);
+    const char *labels = (const char *)c->l_data + c->l_at * plane
+                         * npy_type_size(c->l->type);
     char a[48], b[48], what[1024];
     prc_status status;
 

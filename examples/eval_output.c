@@ -62,8 +62,25 @@ static const char *zero_division_name(int64_t value)
            : value == PRC_ZERO_DIVISION_NAN ? "nan" : "0";
 }
 
-static int load_block(const prc_result *res, int per_image, size_t first,
-                      struct block *b)
+prc_status eval_result_column(const prc_result *res, prc_column column,
+                              size_t first, size_t count, double *out)
+{
+    prc_status s = prc_result_column(res, column, first, count, out);
+    size_t i;
+
+    if (s == PRC_E_NO_IMAGES && (column == PRC_COL_IMAGE_PRECISION
+                                 || column == PRC_COL_IMAGE_RECALL)) {
+        for (i = 0; i < count; i++)
+            out[i] = NAN;
+        s = PRC_OK;
+    }
+    return s;
+}
+
+/* Reads rows [first, first + count) of every column into b.  Returns the
+ * first failure's status, without printing. */
+static prc_status read_block(const prc_result *res, int per_image,
+                             size_t first, struct block *b)
 {
     size_t rows = prc_result_rows(res);
     size_t n = rows - first < BLOCK ? rows - first : BLOCK;
@@ -87,14 +104,40 @@ static int load_block(const prc_result *res, int per_image, size_t first,
     if (s == PRC_OK)
         s = prc_result_counts(res, PRC_COL_TN, first, n, b->tn);
     if (s == PRC_OK && per_image)
-        s = prc_result_column(res, PRC_COL_IMAGE_PRECISION, first, n,
-                              b->image_precision);
+        s = eval_result_column(res, PRC_COL_IMAGE_PRECISION, first, n,
+                               b->image_precision);
     if (s == PRC_OK && per_image)
-        s = prc_result_column(res, PRC_COL_IMAGE_RECALL, first, n,
-                              b->image_recall);
+        s = eval_result_column(res, PRC_COL_IMAGE_RECALL, first, n,
+                               b->image_recall);
+    return s;
+}
+
+static int load_block(const prc_result *res, int per_image, size_t first,
+                      struct block *b)
+{
+    prc_status s = read_block(res, per_image, first, b);
+
     if (s != PRC_OK)
         eval_error("cannot read the curve: %s", prc_status_message(s));
     return s == PRC_OK ? 0 : -1;
+}
+
+int eval_check_result(const struct eval_config *config,
+                      const prc_result *res)
+{
+    struct block *b = malloc(sizeof *b);
+    size_t first;
+    int rc = 0;
+
+    if (b == NULL) {
+        eval_error("out of memory");
+        return EVAL_DATA_ERROR;
+    }
+    for (first = 0; first < prc_result_rows(res) && rc == 0;
+         first += BLOCK)
+        rc = load_block(res, config->per_image, first, b);
+    free(b);
+    return rc == 0 ? EVAL_OK : EVAL_DATA_ERROR;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -175,7 +218,8 @@ static void json_double(double v)
         printf("%.17g", v);
 }
 
-/* One column as a JSON array. */
+/* One column as a JSON array.  Returns 0, or -1 if the result refused a
+ * read (never, once eval_check_result passed). */
 static int json_column(const prc_result *res, prc_column column,
                        int is_count, const char *name, const char *after)
 {
@@ -188,7 +232,7 @@ static int json_column(const prc_result *res, prc_column column,
     for (first = 0; first < rows && s == PRC_OK; first += n) {
         n = rows - first < BLOCK ? rows - first : BLOCK;
         s = is_count ? prc_result_counts(res, column, first, n, counts)
-                     : prc_result_column(res, column, first, n, values);
+                     : eval_result_column(res, column, first, n, values);
         for (i = 0; i < n && s == PRC_OK; i++) {
             if (first + i > 0)
                 fputs(", ", stdout);
@@ -199,9 +243,6 @@ static int json_column(const prc_result *res, prc_column column,
         }
     }
     printf("]%s\n", after);
-
-    if (s != PRC_OK)
-        eval_error("cannot read the curve: %s", prc_status_message(s));
     return s == PRC_OK ? 0 : -1;
 }
 
@@ -283,6 +324,8 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     if (config->per_image)
         rc |= json_per_image(res);
     puts("\n}");
+    if (rc != 0)
+        eval_error("cannot read the curve");
     return rc;
 }
 

@@ -145,11 +145,11 @@ static int load_rows(const prc_result *res, int per_image, size_t first,
     if (s == PRC_OK)
         s = prc_result_counts(res, PRC_COL_FP, first, n, r->fp);
     if (s == PRC_OK && per_image)
-        s = prc_result_column(res, PRC_COL_IMAGE_PRECISION, first, n,
-                              r->image_precision);
+        s = eval_result_column(res, PRC_COL_IMAGE_PRECISION, first, n,
+                               r->image_precision);
     if (s == PRC_OK && per_image)
-        s = prc_result_column(res, PRC_COL_IMAGE_RECALL, first, n,
-                              r->image_recall);
+        s = eval_result_column(res, PRC_COL_IMAGE_RECALL, first, n,
+                               r->image_recall);
     if (s != PRC_OK)
         eval_error("cannot read the curve: %s", prc_status_message(s));
     return s == PRC_OK ? 0 : -1;

@@ -8,6 +8,10 @@
  *
  * Takes prcurve-eval's options; the i-th scores file pairs with the i-th
  * labels file, and pair i goes to rank i mod (number of ranks).
+ *
+ * Messages: what every rank sees alike (the command line, the directory
+ * listings, the reduced state) is reported by rank 0 alone; a problem with
+ * one rank's own files by that rank.
  */
 #include "eval.h"
 
@@ -21,6 +25,7 @@ static int take_share(struct eval_config *config, int rank, int ranks)
     size_t i, kept = 0;
 
     if (config->n_scores != config->n_labels) {
+        eval_show_messages(rank == 0, 0);
         eval_error("pairs files one to one: %zu scores files but %zu labels "
                    "files", config->n_scores, config->n_labels);
         return EVAL_USAGE_ERROR;
@@ -36,8 +41,9 @@ static int take_share(struct eval_config *config, int rank, int ranks)
     return EVAL_OK;
 }
 
-/* Sums every rank's state into acc on every rank. */
-static int reduce(prc_accumulator *acc)
+/* Sums every rank's state into acc on every rank; all ranks then hold the
+ * same state, so rank 0 alone tells of a problem with it. */
+static int reduce(prc_accumulator *acc, int rank)
 {
     const uint64_t *state;
     uint64_t *sum;
@@ -57,6 +63,7 @@ static int reduce(prc_accumulator *acc)
     prc_accumulator_reset(acc);
     status = prc_accumulator_add_state(acc, sum, length);
     if (status != PRC_OK) {
+        eval_show_messages(rank == 0, 0);
         eval_error("reduced state: %s", prc_status_message(status));
         rc = EVAL_DATA_ERROR;
     }
@@ -86,12 +93,14 @@ static int evaluate(struct eval_config *config, int rank, int ranks)
         return worst;
     }
 
-    rc = reduce(acc);
+    rc = reduce(acc, rank);
     if (rc == EVAL_OK && rank == 0) {
         if (prc_accumulator_finalize(acc, &res) != PRC_OK) {
             eval_error("out of memory");
             rc = EVAL_DATA_ERROR;
         }
+        if (rc == EVAL_OK)
+            rc = eval_check_result(config, res);
         if (rc == EVAL_OK)
             rc = eval_write_csv(config, res);
         if (rc == EVAL_OK)
@@ -112,7 +121,11 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     eval_program = "mpi_eval";
 
+    /* Every rank parses the same command line and lists the same
+     * directories: rank 0 alone tells what is wrong with them. */
+    eval_show_messages(rank == 0, rank == 0);
     rc = eval_parse_args(argc, argv, &config);
+    eval_show_messages(1, !config.quiet);
     if (rc == EVAL_OK && (config.help || config.version)) {
         if (rank == 0)
             printf("mpi_eval (libprcurve %s): prcurve-eval's options; see "

@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "npy.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -47,6 +48,8 @@ static int fail(char *err, size_t err_size, const char *format, ...)
     va_start(args, format);
     vsnprintf(err, err_size, format, args);
     va_end(args);
+    if (err_size > 0)
+        infile_printable(err);
     return -1;
 }
 
@@ -59,15 +62,48 @@ static int host_is_little_endian(void)
     return first == 1;
 }
 
+/* Every element type: its code after the byte-order character, NumPy's
+ * name, and its size. */
+static const struct type_entry {
+    enum npy_type type;
+    const char *code;
+    const char *name;
+    size_t size;
+} types[] = {
+    {NPY_FLOAT32, "f4", "float32", 4},
+    {NPY_FLOAT64, "f8", "float64", 8},
+    {NPY_UINT8, "u1", "uint8", 1},
+    {NPY_BOOL, "b1", "bool", 1},
+    {NPY_FLOAT16, "f2", "float16", 2},
+    {NPY_UINT16, "u2", "uint16", 2},
+    {NPY_INT32, "i4", "int32", 4},
+    {NPY_INT64, "i8", "int64", 8},
+};
+
+#define N_TYPES (sizeof types / sizeof types[0])
+
+static const struct type_entry *entry_of(enum npy_type type)
+{
+    size_t i;
+
+    for (i = 0; i < N_TYPES; i++)
+        if (types[i].type == type)
+            return &types[i];
+    return NULL;
+}
+
 const char *npy_type_name(enum npy_type type)
 {
-    switch (type) {
-    case NPY_FLOAT32: return "float32";
-    case NPY_FLOAT64: return "float64";
-    case NPY_UINT8: return "uint8";
-    case NPY_BOOL: return "bool";
-    }
-    return "unknown";
+    const struct type_entry *e = entry_of(type);
+
+    return e != NULL ? e->name : "unknown";
+}
+
+size_t npy_type_size(enum npy_type type)
+{
+    const struct type_entry *e = entry_of(type);
+
+    return e != NULL ? e->size : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -185,7 +221,7 @@ static int parse_shape(struct parser *ps, struct header *h)
 
 static int parse_entry(struct parser *ps, struct header *h)
 {
-    char key[NPY_MAX_STRING];
+    char key[NPY_MAX_STRING], shown[4 * NPY_MAX_STRING];
 
     if (parse_string(ps, key, sizeof key) != 0
         || expect_char(ps, ':', "after a key") != 0)
@@ -203,9 +239,10 @@ static int parse_entry(struct parser *ps, struct header *h)
         h->seen_shape = 1;
         return parse_shape(ps, h);
     }
+    infile_quote(key, strlen(key), shown, sizeof shown);
     return fail(ps->err, ps->err_size,
                 "malformed .npy header: unexpected or repeated key '%s'",
-                key);
+                shown);
 }
 
 static int parse_dict(struct parser *ps, struct header *h)
@@ -246,30 +283,26 @@ static int parse_dict(struct parser *ps, struct header *h)
 static int check_descr(const char *descr, struct npy_info *info, char *err,
                        size_t err_size)
 {
-    char order = descr[0];
-    const char *code = descr + 1;
+    char order = descr[0], shown[4 * NPY_MAX_STRING];
+    const struct type_entry *e = NULL;
+    size_t i;
 
-    if (order == '\0' || strchr("<>|=", order) == NULL)
-        return fail(err, err_size, "unsupported dtype '%s'", descr);
-
-    if (strcmp(code, "u1") == 0 || strcmp(code, "b1") == 0) {
-        info->type = code[0] == 'u' ? NPY_UINT8 : NPY_BOOL;
-        info->item_size = 1;
-        return 0;
-    }
-    if (strcmp(code, "f4") != 0 && strcmp(code, "f8") != 0)
-        return fail(err, err_size, "unsupported dtype '%s' (expected <f4, "
-                    "<f8, |u1 or |b1)", descr);
-    if (order == '|')
-        return fail(err, err_size, "unsupported dtype '%s'", descr);
-    if (order == '>')
+    infile_quote(descr, strlen(descr), shown, sizeof shown);
+    for (i = 0; order != '\0' && i < N_TYPES; i++)
+        if (strcmp(descr + 1, types[i].code) == 0)
+            e = &types[i];
+    if (e == NULL || strchr("<>|=", order) == NULL
+        || (order == '|' && e->size > 1))
+        return fail(err, err_size, "unsupported dtype '%s' (expected <f2, "
+                    "<f4, <f8, |u1, <u2, |b1, <i4 or <i8)", shown);
+    if (order == '>' && e->size > 1)
         return fail(err, err_size, "big-endian dtype '%s' is not supported "
-                    "(save as little-endian)", descr);
-    if (!host_is_little_endian())
+                    "(save as little-endian)", shown);
+    if (e->size > 1 && !host_is_little_endian())
         return fail(err, err_size, "dtype '%s' needs a little-endian host",
-                    descr);
-    info->type = code[1] == '4' ? NPY_FLOAT32 : NPY_FLOAT64;
-    info->item_size = code[1] == '4' ? 4 : 8;
+                    shown);
+    info->type = e->type;
+    info->item_size = e->size;
     return 0;
 }
 
@@ -408,13 +441,21 @@ int npy_parse(const void *buffer, size_t size, struct npy_info *info,
 /* Reading files                                                            */
 /* ------------------------------------------------------------------------ */
 
+/* Reading opens regular files only (see infile_open). */
 static FILE *open_file(const char *path, const char *mode, char *err,
                        size_t err_size)
 {
-    FILE *f = fopen(path, mode);
+    FILE *f;
 
+    if (strcmp(mode, "rb") == 0) {
+        f = infile_open(path, err, err_size);
+        if (f == NULL)
+            infile_printable(err);
+        return f;
+    }
+    f = fopen(path, mode);
     if (f == NULL)
-        fail(err, err_size, "cannot open: %s", strerror(errno));
+        fail(err, err_size, "cannot create: %s", strerror(errno));
     return f;
 }
 
@@ -528,20 +569,16 @@ int npy_read(const char *path, struct npy_info *info, void **data,
 /* Writing                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static const char *type_descr(enum npy_type type)
+/* The descr written for a type, e.g. "<f4" or "|u1". */
+static int type_descr(enum npy_type type, char out[4])
 {
-    switch (type) {
-    case NPY_FLOAT32: return "<f4";
-    case NPY_FLOAT64: return "<f8";
-    case NPY_UINT8: return "|u1";
-    case NPY_BOOL: return "|b1";
-    }
-    return NULL;
-}
+    const struct type_entry *e = entry_of(type);
 
-static size_t type_size(enum npy_type type)
-{
-    return type == NPY_FLOAT32 ? 4 : type == NPY_FLOAT64 ? 8 : 1;
+    if (e == NULL)
+        return -1;
+    out[0] = e->size == 1 ? '|' : '<';
+    memcpy(out + 1, e->code, 3);
+    return 0;
 }
 
 /* Version 1.0 header, padded as NumPy pads it: the data starts at a
@@ -549,17 +586,19 @@ static size_t type_size(enum npy_type type)
 static int write_header(FILE *f, enum npy_type type, size_t ndim,
                         const size_t *shape)
 {
-    char text[256];
+    char text[256], descr[4];
     int n;
     size_t len;
 
+    if (type_descr(type, descr) != 0)
+        return -1;
     if (ndim == 2)
         n = snprintf(text, sizeof text, "{'descr': '%s', 'fortran_order': "
-                     "False, 'shape': (%zu, %zu), }", type_descr(type),
+                     "False, 'shape': (%zu, %zu), }", descr,
                      shape[0], shape[1]);
     else
         n = snprintf(text, sizeof text, "{'descr': '%s', 'fortran_order': "
-                     "False, 'shape': (%zu, %zu, %zu), }", type_descr(type),
+                     "False, 'shape': (%zu, %zu, %zu), }", descr,
                      shape[0], shape[1], shape[2]);
     if (n < 0 || (size_t)n + 64 >= sizeof text)
         return -1;
@@ -581,7 +620,7 @@ static int write_header(FILE *f, enum npy_type type, size_t ndim,
 static int write_data(FILE *f, enum npy_type type, size_t count,
                       const void *data)
 {
-    size_t size = type_size(type);
+    size_t size = npy_type_size(type);
     const unsigned char *bytes = data;
     size_t i, j;
 
@@ -603,7 +642,7 @@ int npy_write(const char *path, enum npy_type type, size_t ndim,
     size_t count = 1, i;
     int rc;
 
-    if ((ndim != 2 && ndim != 3) || type_descr(type) == NULL)
+    if ((ndim != 2 && ndim != 3) || entry_of(type) == NULL)
         return fail(err, err_size, "cannot write this array as .npy");
     for (i = 0; i < ndim; i++)
         count *= shape[i];

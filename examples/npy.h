@@ -3,7 +3,8 @@
  *
  * Only what prcurve-eval needs: little-endian or one-byte element types,
  * C order, shape H x W or N x H x W.  Anything else is refused with a
- * one-line reason.  Nothing in the header is trusted: every size is checked
+ * one-line reason of printable ASCII (bytes it quotes from the file are
+ * shown as \xNN).  Only regular files are read.  Nothing in the header is trusted: every size is checked
  * for overflow and the file must hold exactly the declared data.
  */
 #ifndef PRC_EXAMPLES_NPY_H
@@ -15,7 +16,11 @@ enum npy_type {
     NPY_FLOAT32 = 1, /* '<f4' */
     NPY_FLOAT64 = 2, /* '<f8' */
     NPY_UINT8 = 3,   /* '|u1' */
-    NPY_BOOL = 4     /* '|b1' */
+    NPY_BOOL = 4,    /* '|b1' */
+    NPY_FLOAT16 = 5, /* '<f2' */
+    NPY_UINT16 = 6,  /* '<u2' */
+    NPY_INT32 = 7,   /* '<i4' */
+    NPY_INT64 = 8    /* '<i8' */
 };
 
 /* Size of the one-line reason left in an error buffer. */
@@ -65,5 +70,8 @@ int npy_write(const char *path, enum npy_type type, size_t ndim,
 
 /* A short name of a type, e.g. "float32". */
 const char *npy_type_name(enum npy_type type);
+
+/* Bytes per element of a type, e.g. 4 for NPY_FLOAT32. */
+size_t npy_type_size(enum npy_type type);
 
 #endif /* PRC_EXAMPLES_NPY_H */

@@ -11,6 +11,7 @@
  * owned by its caller.
  */
 #include "png_gray.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <png.h>
@@ -41,6 +42,8 @@ static int fail(char *err, size_t err_size, const char *format, ...)
     va_start(args, format);
     vsnprintf(err, err_size, format, args);
     va_end(args);
+    if (err_size > 0)
+        infile_printable(err);
     return -1;
 }
 
@@ -195,16 +198,16 @@ int png_gray_decode(const void *data, size_t size,
     return 0;
 }
 
-/* Reads a whole file into a new buffer. */
+/* Reads a whole regular file into a new buffer. */
 static int slurp(const char *path, unsigned char **out, size_t *size,
                  char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = infile_open(path, err, err_size);
     unsigned char *buffer = NULL, *bigger;
     size_t used = 0, capacity = 0, got;
 
     if (f == NULL)
-        return fail(err, err_size, "cannot open: %s", strerror(errno));
+        return -1;
     do {
         if (used == capacity) {
             capacity = capacity == 0 ? 65536 : capacity * 2;

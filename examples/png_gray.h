@@ -22,13 +22,15 @@ struct png_gray_info {
  * otherwise *pixels gets a new height x width buffer (free with free()) of
  * one byte a sample, or for 16-bit one unsigned short a sample in host
  * byte order.  Hostile input is safe: nothing is read outside the buffer.
- * Returns 0, or -1 with a one-line reason (without a file name) in err.
+ * Returns 0, or -1 with a one-line reason (without a file name, printable
+ * ASCII only) in err.
  */
 int png_gray_decode(const void *data, size_t size,
                     struct png_gray_info *info, void **pixels, char *err,
                     size_t err_size);
 
-/* The same for the file at `path` (read whole, then decoded). */
+/* The same for the file at `path` (read whole, then decoded), which must
+ * be a regular file: a FIFO, device or directory is refused. */
 int png_gray_load(const char *path, struct png_gray_info *info,
                   void **pixels, char *err, size_t err_size);
 

@@ -30,6 +30,8 @@ static int evaluate(const struct eval_config *config)
     }
 
     if (rc == EVAL_OK)
+        rc = eval_check_result(config, res);
+    if (rc == EVAL_OK)
         rc = eval_write_csv(config, res);
     if (rc == EVAL_OK)
         rc = eval_write_plot(config, res);

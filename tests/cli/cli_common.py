@@ -91,10 +91,18 @@ class Tool:
     def __init__(self, path, wrapper=""):
         self.command = wrapper.split() + [path]
 
-    def run(self, *args):
-        proc = subprocess.run(self.command + [str(a) for a in args],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True)
+    def run(self, *args, timeout=300):
+        """(exit status, stdout, stderr); a run that hangs is killed after
+        `timeout` seconds and reported as exit status None."""
+        try:
+            proc = subprocess.run(self.command + [str(a) for a in args],
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE,
+                                  universal_newlines=True,
+                                  errors="backslashreplace",
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, "", "killed after %d s" % timeout
         return proc.returncode, proc.stdout, proc.stderr
 
     def ok(self, *args):

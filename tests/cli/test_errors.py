@@ -1,10 +1,13 @@
 """prcurve-eval on bad input: every failure exits non-zero (1 for data, 2
-for usage), prints nothing on stdout, and exactly one line on stderr that
-starts with "prcurve-eval: " and names the problem.  Hostile files are made
-in a temporary directory."""
+for usage), prints nothing on stdout, and exactly one line of printable
+characters on stderr that starts with "prcurve-eval: " and names the
+problem, even where a file name or the file itself holds control
+characters.  Hostile files are made in a temporary directory; a FIFO or a
+device given as a file is refused at once instead of waited on."""
 
 import argparse
 import os
+import re
 import struct
 import tempfile
 
@@ -93,8 +96,39 @@ def make_cases(f):
             hdr % (">f4", "False", "(4, 4)"), body)), "--labels", mask],
          DATA, ["big-endian"]),
         ("unsupported dtype", ["--scores", f.raw("int.npy", npy_bytes(
-            hdr % ("<i4", "False", "(4, 4)"), body)), "--labels", mask],
-         DATA, ["unsupported dtype", "<i4"]),
+            hdr % ("<i2", "False", "(4, 4)"), body)), "--labels", mask],
+         DATA, ["unsupported dtype", "<i2"]),
+        ("int32 scores", ["--scores", f.array("i4.npy", np.zeros(
+            (4, 4), "<i4")), "--labels", mask], DATA,
+         ["scores must be float16, float32, float64, uint8 or uint16",
+          "int32"]),
+        ("uint16 labels", ["--scores", good, "--labels", f.array(
+            "u2.npy", np.eye(4, dtype="<u2"))], DATA,
+         ["labels must be uint8, bool, int32 or int64", "uint16"]),
+        ("big-endian float16", ["--scores", f.raw("bigf2.npy", npy_bytes(
+            hdr % (">f2", "False", "(4, 4)"), body[:32])), "--labels", mask],
+         DATA, ["big-endian", ">f2"]),
+        ("int64 label 7", ["--scores", good, "--labels", f.array(
+            "seven8.npy", seven.astype("<i8"))], DATA,
+         ["seven8.npy", "row 3, column 0", "label 7"]),
+        ("newline in a header key", ["--scores", f.raw("nlkey.npy",
+            npy_bytes("{'de\nscr': '<f4', 'fortran_order': False, "
+                      "'shape': (4, 4), }", body)), "--labels", mask], DATA,
+         ["nlkey.npy", "unexpected or repeated key", "de\\x0ascr"]),
+        ("control bytes in descr", ["--scores", f.raw("ctl.npy", npy_bytes(
+            hdr % ("<f\x1b[2J\r", "False", "(4, 4)"), body)), "--labels",
+            mask], DATA, ["unsupported dtype", "\\x1b", "\\x0d"]),
+        ("newline in a file name", ["--scores", tmp("new\nline.npy"),
+                                    "--labels", mask], DATA,
+         ["new\\x0aline.npy", "no such file"]),
+        ("FIFO as scores", ["--scores", tmp("fifo"), "--labels", mask], DATA,
+         ["fifo", "not a regular file", "FIFO"]),
+        ("FIFO as labels", ["--scores", good, "--labels", tmp("fifo")],
+         DATA, ["fifo", "not a regular file", "FIFO"]),
+        ("device as scores", ["--scores", "/dev/zero", "--labels", mask],
+         DATA, ["/dev/zero", "not a regular file", "device"]),
+        ("directory among files", ["--scores", good, good, "--labels", mask,
+                                   tmp("")], USAGE, ["is a directory"]),
         ("missing key", ["--scores", f.raw("nokey.npy", npy_bytes(
             "{'descr': '<f4', 'shape': (4, 4), }", body)), "--labels", mask],
          DATA, ["malformed", "missing"]),
@@ -110,7 +144,7 @@ def make_cases(f):
                          "--labels", mask], DATA, ["scores must be"]),
         ("float labels", ["--scores", good, "--labels", f.array(
             "fl.npy", np.eye(4, dtype=np.float32))], DATA,
-         ["labels must be uint8 or bool", "float32"]),
+         ["labels must be uint8, bool, int32 or int64", "float32"]),
         ("shape mismatch", ["--scores", f.array("stack.npy", np.zeros(
             (4, 64, 64), np.float32)), "--labels", tmp("mask64.png")],
          DATA, ["stack.npy is 4 x 64 x 64 but", "mask64.png is 64 x 64"]),
@@ -146,7 +180,35 @@ def make_cases(f):
          ["--bins", "'12x'", "not an integer"]),
         ("bins beyond long long", ["--scores", good, "--labels", mask,
                                    "--bins=99999999999999999999"], USAGE,
-         ["not an integer"]),
+         ["--bins 99999999999999999999 is out of range (1..16777216)"]),
+        ("bins far beyond long long", ["--scores", good, "--labels", mask,
+                                       "--bins", "99999999999999999999999"],
+         USAGE, ["--bins 99999999999999999999999 is out of range"]),
+        ("negative bins", ["--scores", good, "--labels", mask, "--bins",
+                           "-5"], USAGE,
+         ["--bins -5 is out of range (1..16777216)"]),
+        ("negative bins with =", ["--scores", good, "--labels", mask,
+                                  "--bins=-5"], USAGE,
+         ["--bins -5 is out of range"]),
+        ("bins beyond long long, negative", ["--scores", good, "--labels",
+                                             mask, "--bins",
+                                             "-99999999999999999999"],
+         USAGE, ["out of range"]),
+        ("negative ignore label", ["--scores", good, "--labels", mask,
+                                   "--ignore", "-1"], USAGE,
+         ["--ignore -1 is out of range (2..255, or none)"]),
+        ("ignore beyond long long", ["--scores", good, "--labels", mask,
+                                     "--ignore", "99999999999999999999"],
+         USAGE, ["--ignore 99999999999999999999 is out of range"]),
+        ("ignore not a number", ["--scores", good, "--labels", mask,
+                                 "--ignore", "x"], USAGE,
+         ["--ignore", "'x'", "not an integer"]),
+        ("negative zero division", ["--scores", good, "--labels", mask,
+                                    "--zero-division", "-1"], USAGE,
+         ["--zero-division must be 0, 1 or nan, not '-1'"]),
+        ("csv followed by an option", ["--scores", good, "--labels", mask,
+                                       "--csv", "--json"], USAGE,
+         ["--csv needs a value"]),
         ("bins without value", ["--scores", good, "--labels", mask,
                                 "--bins"], USAGE, ["--bins", "needs a value"]),
         ("bad rule", ["--scores", good, "--labels", mask, "--rule", "le"],
@@ -166,8 +228,10 @@ def make_cases(f):
 
 
 def check_case(c, tool, name, args, status, words):
-    code, out, err = tool.run(*args)
+    code, out, err = tool.run(*args, timeout=120)
     lines = err.split("\n")
+    c.check(re.fullmatch(r"[ -~]*\n", err) is not None,
+            "%s: stderr is not one printable line: %r" % (name, err))
     c.check(code == status, "%s: exit %d, expected %d" % (name, code, status))
     c.check(out == "", "%s: stdout not empty: %r" % (name, out[:80]))
     c.check(len(lines) == 2 and lines[1] == "",
@@ -208,6 +272,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         f = Files(tmp)
+        os.mkfifo(os.path.join(tmp, "fifo"))  # never opened for writing
         for name, case_args, status, words in make_cases(f):
             check_case(c, tool, name, case_args, status, words)
         check_accepted(c, tool, f)
