@@ -1,7 +1,7 @@
 """The prcurve Python package against scikit-learn, NumPy and the JSON of
-prcurve-eval: values, scikit-learn's conventions, zero-copy arrays,
-refusals, errors, merging and serialization, the library search, and
-Result.plot without matplotlib."""
+prcurve-eval: values, scikit-learn's conventions, zero-copy arrays and
+strided views, the native dtypes, refusals, errors, merging and
+serialization, the library search, and Result.plot without matplotlib."""
 
 import argparse
 import json
@@ -156,22 +156,163 @@ def check_zero_copy():
     check(peak < 1 << 20, "feeding 64 MB allocated %d bytes" % peak)
 
 
+def same_result(a, b):
+    """Every column and summary of two Results equal (NaN equal NaN)."""
+    columns = ["precision", "recall", "tp", "fp", "fn", "tn", "f1"]
+    if a.per_image:
+        columns += ["image_precision", "image_recall"]
+    return all(np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True)
+               for k in columns) and all(
+        getattr(a, k) == getattr(b, k) for k in
+        ["average_precision", "best_f1", "pixels", "ignored", "images",
+         "mean_image_average_precision"])
+
+
+def check_strided_views(s8, l8):
+    """Views with any strides are passed in place, as their own data
+    pointer and byte strides, and count exactly as their contiguous
+    copies; the native dtypes count as their float64 and uint8 values."""
+    rng = np.random.default_rng(7)
+    nchw = rng.random((4, 3, 40, 50)).astype(np.float32)
+    masks = (rng.random((4, 2, 40, 50)) < 0.3).astype(np.uint8)
+    masks[:, :, 0, :3] = 255
+    views = [
+        ("channel of NCHW", nchw[:, 1], masks[:, 0]),
+        ("negative strides", nchw[::-1, 2, ::-1, ::-3],
+         masks[::-1, 1, ::-1, ::-3]),
+        ("crop", nchw[1:3, 0, 5:30, 7:44], masks[1:3, 1, 5:30, 7:44]),
+        ("transposed", nchw[:, 0].transpose(0, 2, 1),
+         masks[:, 0].transpose(0, 2, 1)),
+        ("2-D column slice", nchw[0, 0, :, ::2], masks[0, 0, :, ::2]),
+        ("Fortran order", np.asfortranarray(nchw[0, 0]),
+         np.asfortranarray(masks[0, 0])),
+        ("NHWC channel", np.ascontiguousarray(nchw.transpose(0, 2, 3, 1))
+         [..., 2], masks[:, 1]),
+        ("unaligned float64", np.frombuffer(
+            b"\0" + nchw[0, 0].astype(np.float64).tobytes(), np.float64,
+            offset=1).reshape(40, 50), masks[0, 0]),
+        ("broadcast scores", np.broadcast_to(nchw[0, 0, 0], (40, 50)),
+         masks[0, 1]),
+    ]
+    for name, scores, labels in views:
+        want = prcurve.Accumulator(bins=97, per_image=True).update(
+            np.ascontiguousarray(scores),
+            np.ascontiguousarray(labels)).compute()
+        got = prcurve.Accumulator(bins=97, per_image=True).update(
+            scores, labels).compute()
+        check(same_result(got, want), "%s: equal to the contiguous copy"
+              % name)
+
+    half = nchw[:, 1].astype(np.float16)
+    raw = (nchw[:, 2] * 65535).astype(np.uint16)
+    for name, scores, exact in [
+            ("float16", half, half.astype(np.float64)),
+            ("uint16", raw, raw / 65535.0),
+            ("float16 view", half[:, ::-1, 1::2],
+             half[:, ::-1, 1::2].astype(np.float64))]:
+        got = prcurve.Accumulator(bins=65535).update(
+            scores, masks[:, 0, :, :scores.shape[2]]).compute()
+        want = prcurve.Accumulator(bins=65535).update(
+            np.ascontiguousarray(exact),
+            np.ascontiguousarray(masks[:, 0, :, :scores.shape[2]])
+        ).compute()
+        check(same_result(got, want), "%s scores count as their float64 "
+              "values" % name)
+    for kind in (np.int32, np.int64, np.bool_):
+        labels = masks[:, 0] if kind != np.bool_ else masks[:, 0] == 1
+        got = prcurve.Accumulator(ignore_label=None if kind == np.bool_
+                                  else 255).update(
+            nchw[:, 1], labels.astype(kind)[:, ::-1]).compute()
+        want = prcurve.Accumulator(ignore_label=None if kind == np.bool_
+                                   else 255).update(
+            nchw[:, 1], np.ascontiguousarray(
+                labels[:, ::-1]).astype(np.uint8)).compute()
+        check(same_result(got, want), "%s labels, flipped, count as uint8"
+              % np.dtype(kind).name)
+
+    y = (rng.random((6, 30)) < 0.4).astype(np.int64)
+    s = rng.random((6, 30))
+    check(prcurve.average_precision_score(y[:, ::-2], s[:, ::-2]) ==
+          prcurve.average_precision_score(np.ascontiguousarray(y[:, ::-2]),
+                                          np.ascontiguousarray(s[:, ::-2])),
+          "average_precision_score takes strided views")
+    four = rng.random((2, 3, 4, 5))
+    check(prcurve.average_precision_score(y.ravel()[:120].reshape(
+        2, 3, 4, 5) == 1, four) == prcurve.average_precision_score(
+        y.ravel()[:120] == 1, four.ravel()),
+        "a 4-D contiguous array is fed as a whole")
+    check(raises(ValueError, lambda: prcurve.average_precision_score(
+        np.ones((2, 3, 4, 5), np.uint8)[:, ::2], four[:, ::2]),
+        "np.ascontiguousarray"),
+        "a 4-D view that needs a copy to be 3-D is refused")
+
+
+def check_strided_zero_copy():
+    """A strided view reaches the library as its own data pointer and
+    strides, and feeding a large one allocates almost nothing."""
+    seen = []
+    lib = _native.LIB
+    names = ["prc_batch_set_scores", "prc_batch_set_labels",
+             "prc_batch_set_score_strides", "prc_batch_set_label_strides"]
+    originals = [getattr(lib, name) for name in names]
+
+    def recorder(name, original):
+        def call(batch, *rest):
+            if name.endswith("strides"):
+                seen.append(None if rest[0] is None else tuple(rest[0]))
+            else:
+                seen.append(rest[1])
+            return original(batch, *rest)
+        return call
+
+    for name, original in zip(names, originals):
+        setattr(lib, name, recorder(name, original))
+    try:
+        tensor = np.random.default_rng(2).random((2, 3, 16, 24))
+        labels = (tensor[:, :2] > 0.6).astype(np.uint8)
+        scores, masks = tensor[:, 1, ::-1], labels[:, 0, :, 1::2]
+        scores = scores[:, :, 1::2]
+        prcurve.Accumulator().update(scores, masks)
+    finally:
+        for name, original in zip(names, originals):
+            setattr(lib, name, original)
+    check(seen == [scores.ctypes.data, scores.strides, masks.ctypes.data,
+                   masks.strides],
+          "a strided view is passed as its data pointer and strides: %r"
+          % (seen,))
+
+    big = np.full((8, 2, 1024, 1024), 0.5, np.float32)[:, 1, ::-1]  # 32 MB
+    mask = np.zeros((8, 1024, 2048), np.bool_)[:, :, ::2]
+    acc = prcurve.Accumulator()
+    tracemalloc.start()
+    acc.update(big, mask)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    check(peak < 1 << 20, "feeding a 32 MB strided view allocated %d bytes"
+          % peak)
+    check(acc.compute().pixels == 8 << 20, "the whole view was counted")
+
+
 def check_refusals(s8, l8):
     acc = prcurve.Accumulator()
     before = acc.to_bytes()
-    check(raises(ValueError, lambda: acc.update(s8[:, :, ::2],
-                                                l8[:, :, ::2]),
-                 "np.ascontiguousarray"), "strided arrays are refused")
-    check(raises(ValueError, lambda: acc.update(np.asfortranarray(s8[0]),
-                                                np.asfortranarray(l8[0])),
-                 "C-contiguous"), "Fortran-order arrays are refused")
-    check(raises(TypeError, lambda: acc.update(s8, l8.astype(np.int64)),
-                 "astype", "int64"), "int64 labels are refused")
-    check(raises(TypeError, lambda: acc.update(s8.astype(np.float16), l8),
-                 "float16", "astype"), "float16 scores are refused")
+    check(raises(TypeError, lambda: acc.update(s8, l8.astype(np.int16)),
+                 "astype", "int16"), "int16 labels are refused")
+    check(raises(TypeError, lambda: acc.update(s8, l8.astype(np.uint16)),
+                 "astype", "uint16"), "uint16 labels are refused")
+    check(raises(TypeError, lambda: acc.update(s8.astype(np.int32), l8),
+                 "int32", "astype"), "int32 scores are refused")
     check(raises(TypeError, lambda: acc.update(
         (s8 / 255.0).astype(">f8"), l8), "byte order"),
         "big-endian scores are refused")
+    check(raises(TypeError, lambda: acc.update(
+        s8.astype(">f2"), l8), "byte order"),
+        "big-endian float16 scores are refused")
+    check(raises(TypeError, lambda: acc.update(s8, l8.astype(">i8")),
+                 "byte order"), "big-endian int64 labels are refused")
+    check(raises(TypeError, lambda: acc.update(
+        s8.astype(object), l8), "object", "astype"),
+        "object arrays are refused")
     check(raises(TypeError, lambda: acc.update(s8.tolist(), l8),
                  "numpy.ndarray"), "lists are refused")
     check(raises(ValueError, lambda: acc.update(s8, l8[:4]), "shape"),
@@ -331,6 +472,8 @@ def main():
     check_against_cli(args.eval, args.data, s8, l8)
     check_against_sklearn(s8, l8, s32)
     check_zero_copy()
+    check_strided_views(s8, l8)
+    check_strided_zero_copy()
     check_refusals(s8, l8)
     check_merge_and_bytes(s8, l8)
     check_undefined()

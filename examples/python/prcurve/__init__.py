@@ -4,9 +4,11 @@ segmentation models in one pass over the pixels.
 Pure ctypes over the shared library, which is found through the
 PRCURVE_LIBRARY environment variable, else in the source tree's build
 directories (build*/lib), else by the system loader.  Arrays are read in
-place, never copied: they must be C-contiguous numpy arrays of a supported
-dtype, and anything else is refused with an error that names the
-conversion to make.
+place, never copied, whatever their strides (crops, channel slices of NCHW
+arrays, flipped views): they must be numpy arrays of a supported dtype in
+native byte order (scores float16, float32, float64, uint8 or uint16;
+labels uint8, bool, int32 or int64), and anything else is refused with an
+error that names the conversion to make.
 
 Streaming::
 

@@ -10,9 +10,13 @@ from ._native import PrcurveError, check
 
 _SCORE_DTYPES = {np.dtype(np.float32): n.DTYPE_FLOAT32,
                  np.dtype(np.float64): n.DTYPE_FLOAT64,
-                 np.dtype(np.uint8): n.DTYPE_UINT8}
+                 np.dtype(np.uint8): n.DTYPE_UINT8,
+                 np.dtype(np.float16): n.DTYPE_FLOAT16,
+                 np.dtype(np.uint16): n.DTYPE_UINT16}
 _LABEL_DTYPES = {np.dtype(np.uint8): n.DTYPE_UINT8,
-                 np.dtype(np.bool_): n.DTYPE_BOOL}
+                 np.dtype(np.bool_): n.DTYPE_BOOL,
+                 np.dtype(np.int32): n.DTYPE_INT32,
+                 np.dtype(np.int64): n.DTYPE_INT64}
 _RULES = {"ge": 0, "gt": 1}
 _POLICIES = {"reject": 0, "skip": 1, "clamp": 2}
 
@@ -27,8 +31,9 @@ def _native_dtype(array, table):
 
 def check_array(array, what, table, min_ndim=2):
     """Validates an array that is to be passed to the library as it is:
-    an ndarray of a supported dtype in native byte order, C-contiguous,
-    with 2 or 3 dimensions (or 1 and more for min_ndim=1), none of them 0.
+    an ndarray of a supported dtype in native byte order, with 2 or 3
+    dimensions (or 1 and more for min_ndim=1), none of them 0, laid out
+    with any strides (views, crops, channel slices, negative steps).
     Nothing is ever converted or copied: a caller who wants a conversion
     makes it explicitly, which the error message spells out."""
     names = ", ".join(str(d) for d in table)
@@ -42,11 +47,6 @@ def check_array(array, what, table, min_ndim=2):
                         "order: convert with %s.astype(np.%s) (which copies)"
                         % (what, array.dtype, names, what,
                            next(iter(table)).name))
-    if not array.flags.c_contiguous:
-        raise ValueError("%s is not C-contiguous (strides %s); libprcurve "
-                         "reads contiguous arrays in place: pass "
-                         "np.ascontiguousarray(%s) (which copies)"
-                         % (what, array.strides, what))
     if min_ndim > 1 and array.ndim not in (2, 3):
         raise ValueError("%s has shape %s; expected (H, W) or (N, H, W)"
                          % (what, array.shape))
@@ -56,6 +56,36 @@ def check_array(array, what, table, min_ndim=2):
     if array.size == 0:
         raise ValueError("%s is empty (shape %s)" % (what, array.shape))
     return code
+
+
+def as_images(array, what):
+    """The array as the library sees it: (shape, strides), shape the
+    (images, rows, columns) of a view of the array's own memory and
+    strides their byte strides, or None where the array is C-contiguous
+    (the library's default layout).  1-D and 2-D arrays are one image; the
+    leading dimensions of a higher one become the images, when that needs
+    no copy."""
+    if array.ndim == 3:
+        view = array
+    elif array.ndim < 3:
+        view = array[(np.newaxis,) * (3 - array.ndim)]  # always a view
+    else:
+        view = array.view()
+        try:
+            view.shape = (-1,) + array.shape[-2:]
+        except AttributeError:
+            raise ValueError("%s of shape %s and strides %s cannot be seen "
+                             "as (N, H, W) without a copy: pass "
+                             "np.ascontiguousarray(%s) (which copies)"
+                             % (what, array.shape, array.strides,
+                                what)) from None
+    strides = None if array.flags.c_contiguous else view.strides
+    return view.shape, strides
+
+
+def _strides(values):
+    """A C array of 3 int64 strides, or None (NULL) for the default."""
+    return None if values is None else (ctypes.c_int64 * 3)(*values)
 
 
 def _zero_division_code(value):
@@ -179,26 +209,35 @@ class Accumulator:
         return value.value
 
     def update(self, scores, labels):
-        """Counts the pixels of ``scores`` (float32, float64 or uint8 read
-        as v/255) against ``labels`` (uint8 or bool), both C-contiguous of
-        the same shape (H, W) or (N, H, W).  The arrays are read in place,
-        never copied; each of the N images is one image for per-image
-        mode.  Returns self."""
+        """Counts the pixels of ``scores`` (float16, float32, float64,
+        uint8 read as v/255 or uint16 read as v/65535) against ``labels``
+        (uint8, bool, int32 or int64), of the same shape (H, W) or
+        (N, H, W).  The arrays are read in place, never copied, whatever
+        their strides: a crop, a channel ``t[:, 1]`` of an NCHW array or a
+        flipped view is passed as it lies in memory.  Each of the N images
+        is one image for per-image mode.  Returns self."""
         s_code = check_array(scores, "scores", _SCORE_DTYPES)
         l_code = check_array(labels, "labels", _LABEL_DTYPES)
         if scores.shape != labels.shape:
             raise ValueError("scores has shape %s but labels has shape %s"
                              % (scores.shape, labels.shape))
-        shape = (1,) * (3 - scores.ndim) + scores.shape
-        self._feed(shape, s_code, scores.ctypes.data, l_code,
-                   labels.ctypes.data)
+        shape, s_strides = as_images(scores, "scores")
+        l_strides = as_images(labels, "labels")[1]
+        self._feed(shape, (s_code, scores.ctypes.data, s_strides),
+                   (l_code, labels.ctypes.data, l_strides))
         return self
 
-    def _feed(self, shape, s_code, s_pointer, l_code, l_pointer):
+    def _feed(self, shape, scores, labels):
+        """Feeds one batch; scores and labels are (dtype code, pointer to
+        element [0, 0, 0], byte strides or None)."""
         lib = n.LIB
         check(lib.prc_batch_set_shape(self._batch, *shape))
-        check(lib.prc_batch_set_scores(self._batch, s_code, s_pointer))
-        check(lib.prc_batch_set_labels(self._batch, l_code, l_pointer))
+        check(lib.prc_batch_set_scores(self._batch, scores[0], scores[1]))
+        check(lib.prc_batch_set_score_strides(self._batch,
+                                              _strides(scores[2])))
+        check(lib.prc_batch_set_labels(self._batch, labels[0], labels[1]))
+        check(lib.prc_batch_set_label_strides(self._batch,
+                                              _strides(labels[2])))
         check(lib.prc_accumulator_feed(self._acc, self._batch), self._acc)
 
     def compute(self):

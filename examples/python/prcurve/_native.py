@@ -11,6 +11,8 @@ OPT_BINS, OPT_RULE, OPT_ZERO_DIVISION, OPT_IGNORE_LABEL = 1, 2, 3, 4
 OPT_NAN_POLICY, OPT_RANGE_POLICY, OPT_PER_IMAGE = 5, 6, 7
 NO_IGNORE_LABEL = -1
 DTYPE_FLOAT32, DTYPE_FLOAT64, DTYPE_UINT8, DTYPE_BOOL = 1, 2, 3, 4
+DTYPE_FLOAT16, DTYPE_BFLOAT16, DTYPE_UINT16 = 5, 6, 7
+DTYPE_INT32, DTYPE_INT64 = 8, 9
 COL_THRESHOLD, COL_PRECISION, COL_RECALL = 1, 2, 3
 COL_TP, COL_FP, COL_FN, COL_TN, COL_F1 = 4, 5, 6, 7, 8
 COL_IMAGE_PRECISION, COL_IMAGE_RECALL = 9, 10
@@ -59,6 +61,8 @@ _SIGNATURES = {
     "prc_batch_set_shape": ([_VOID_P, _SIZE, _SIZE, _SIZE], _INT),
     "prc_batch_set_scores": ([_VOID_P, _INT, _VOID_P], _INT),
     "prc_batch_set_labels": ([_VOID_P, _INT, _VOID_P], _INT),
+    "prc_batch_set_score_strides": ([_VOID_P, _PTR_I64], _INT),
+    "prc_batch_set_label_strides": ([_VOID_P, _PTR_I64], _INT),
     "prc_accumulator_create": ([_PTR_VOID_P, _VOID_P], _INT),
     "prc_accumulator_free": ([_VOID_P], None),
     "prc_accumulator_feed": ([_VOID_P, _VOID_P], _INT),

@@ -5,13 +5,13 @@ import numpy as np
 
 from . import _native as n
 from ._accumulator import (Accumulator, _LABEL_DTYPES, _SCORE_DTYPES,
-                           check_array)
+                           as_images, check_array)
 
 
 def _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
                 range_policy):
-    """An accumulator fed every element of the two arrays (any shape,
-    C-contiguous, read in place as one image of 1 x size elements)."""
+    """An accumulator fed every element of the two arrays (any shape and
+    strides, read in place; see as_images)."""
     l_code = check_array(y_true, "y_true", _LABEL_DTYPES, min_ndim=1)
     s_code = check_array(y_score, "y_score", _SCORE_DTYPES, min_ndim=1)
     if y_true.shape != y_score.shape:
@@ -19,8 +19,10 @@ def _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
                          % (y_true.shape, y_score.shape))
     acc = Accumulator(bins=bins, rule=rule, ignore_label=ignore_label,
                       nan_policy=nan_policy, range_policy=range_policy)
-    acc._feed((1, 1, y_score.size), s_code, y_score.ctypes.data, l_code,
-              y_true.ctypes.data)
+    shape, s_strides = as_images(y_score, "y_score")
+    l_strides = as_images(y_true, "y_true")[1]
+    acc._feed(shape, (s_code, y_score.ctypes.data, s_strides),
+              (l_code, y_true.ctypes.data, l_strides))
     return acc
 
 
@@ -45,10 +47,11 @@ def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
       curve is an approximation; uint8 scores (v / 255) with bins=255, or
       any scores lying on thresholds, give scikit-learn's points exactly
       (with thresholds k / 255 where scikit-learn reports k);
-    * y_true must be uint8 or bool with values 0 and 1 (and the
-      ignore_label, if given, whose elements count nowhere); y_score must
-      be float32, float64 or uint8 in [0, 1]; both C-contiguous numpy arrays
-      of the same shape, read in place;
+    * y_true must be uint8, bool, int32 or int64 with values 0 and 1 (and
+      the ignore_label, if given, whose elements count nowhere); y_score
+      must be float16, float32, float64, uint8 (v/255) or uint16 (v/65535)
+      in [0, 1]; both numpy arrays of the same shape, read in place with
+      any strides;
     * with no positive element recall is undefined: PrcurveError
       (PRC_E_NO_POSITIVES) instead of a warning and recall 1;
     * no pos_label, sample_weight or drop_intermediate.
