@@ -43,10 +43,26 @@ void eval_show_messages(int errors, int warnings)
 
 /* Prints "<program>: <kind><message>" as one line: a control character
  * in the message (a newline in a file name, say) is shown as \xNN. */
+/* Appends text to line[*at..), control bytes escaped as \xNN; line has
+ * room for four bytes per byte of text. */
+static void append_escaped(char *line, size_t *at, const char *text)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (*p < ' ' || *p == 0x7f)
+            *at += (size_t)sprintf(line + *at, "\\x%02x", (unsigned)*p);
+        else
+            line[(*at)++] = (char)*p;
+    }
+}
+
+/* Writes "<program>: <kind><message>\n" in one write, so that lines from
+ * several processes sharing stderr (MPI ranks) never interleave. */
 static void print_line(const char *kind, const char *format, va_list args)
 {
-    char buffer[1024], *text = buffer;
-    const unsigned char *p;
+    char buffer[1024], *text = buffer, *line;
+    size_t at = 0;
     va_list again;
     int n;
 
@@ -57,16 +73,22 @@ static void print_line(const char *kind, const char *format, va_list args)
     else if (text == NULL || n < 0)
         text = buffer; /* truncated, or nothing */
     va_end(again);
+    if (n < 0)
+        buffer[0] = '\0';
 
     clear_progress();
-    fprintf(stderr, "%s: %s", eval_program, kind);
-    for (p = (const unsigned char *)text; n > 0 && *p != '\0'; p++) {
-        if (*p < ' ' || *p == 0x7f)
-            fprintf(stderr, "\\x%02x", (unsigned)*p);
-        else
-            fputc(*p, stderr);
+    line = malloc(4 * (strlen(eval_program) + strlen(kind) + strlen(text))
+                  + 8);
+    if (line != NULL) {
+        append_escaped(line, &at, eval_program);
+        append_escaped(line, &at, ": ");
+        append_escaped(line, &at, kind);
+        append_escaped(line, &at, text);
+        line[at++] = '\n';
+        fwrite(line, 1, at, stderr);
+        fflush(stderr);
+        free(line);
     }
-    fputc('\n', stderr);
     if (text != buffer)
         free(text);
 }
