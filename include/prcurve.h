@@ -221,7 +221,17 @@ typedef enum prc_option {
      * a state of its own (memory grows by one state per thread), added up
      * when all succeed.  If a thread cannot be started, the feed counts
      * serially instead.  Results are identical whatever the number. */
-    PRC_OPT_THREADS = 9
+    PRC_OPT_THREADS = 9,
+    /* Classes C, 1..254, default 1.  With 1, scores are one probability
+     * map and labels 0 / 1.  With more, scores hold C channels (softmax
+     * probabilities, say) and labels are class indices 0..C-1, every one
+     * of them below the ignore label; every class gets its own
+     * one-vs-rest curve, all in the same pass (see prc_result_class). */
+    PRC_OPT_CLASSES = 10,
+    /* 1 for multi-label maps: labels hold C binary masks (0, 1 or the
+     * ignore label each), laid out like the scores; class c is positive
+     * wherever mask c is 1.  0 (default): class indices. */
+    PRC_OPT_MULTILABEL = 11
 } prc_option;
 
 /* Values of PRC_OPT_KERNEL. */
@@ -343,6 +353,27 @@ PRC_API prc_status prc_batch_set_score_strides(prc_batch *batch,
 /* The same for the label array. */
 PRC_API prc_status prc_batch_set_label_strides(prc_batch *batch,
                                                const int64_t strides[3]);
+
+/* Where the class axis lies in contiguous multi-class score arrays (and in
+ * multi-label label arrays): N x C x H x W or N x H x W x C. */
+enum prc_layout {
+    PRC_LAYOUT_NCHW = 0, /* default */
+    PRC_LAYOUT_NHWC = 1
+};
+
+/* Sets the layout of contiguous arrays with classes.  Returns PRC_OK,
+ * PRC_E_NULL or PRC_E_OPTION_VALUE for an unknown layout.  Since 0.1.0. */
+PRC_API prc_status prc_batch_set_layout(prc_batch *batch, int layout);
+
+/* For strided arrays with classes: the distance in bytes between
+ * consecutive classes of the scores, and of the labels (multi-label maps
+ * only; 0 otherwise).  The other strides come from the strides setters;
+ * the array pointers are class 0's.  Without this, a strided score array
+ * cannot be fed with more than one class (PRC_E_INCOMPLETE).  Returns
+ * PRC_OK or PRC_E_NULL.  Since 0.1.0. */
+PRC_API prc_status prc_batch_set_class_strides(prc_batch *batch,
+                                               int64_t score_stride,
+                                               int64_t label_stride);
 
 /* ------------------------------------------------------------------------ */
 /* Accumulators                                                             */
@@ -582,7 +613,18 @@ typedef enum prc_metric {
     /* Expected calibration error over the 10 groups of equal score width
      * of prc_result_calibration.  Undefined without any counted pixel
      * (PRC_E_NO_PIXELS). */
-    PRC_ECE = 18
+    PRC_ECE = 18,
+    /* With classes (PRC_OPT_CLASSES > 1), since 0.1.0: the mean of the
+     * classes' APs over the classes with a positive pixel (classes without
+     * one are left out and counted in PRC_CLASSES_WITHOUT_POSITIVES), as
+     * scikit-learn's average="macro" over those classes; the same weighted
+     * by each class's positives (average="weighted"); and the AP of the
+     * pooled one-vs-rest curve (average="micro"), which is also
+     * PRC_AVERAGE_PRECISION of a multi-class result.  With one class all
+     * three are its AP. */
+    PRC_MEAN_AP_MACRO = 19,
+    PRC_MEAN_AP_WEIGHTED = 20,
+    PRC_MEAN_AP_MICRO = 21
 } prc_metric;
 
 /* Stores a summary number in *out.  When the number is undefined, *out is
@@ -601,7 +643,8 @@ typedef enum prc_tally {
     PRC_IGNORED = 4,   /* pixels with the ignore label */
     PRC_SKIPPED = 5,   /* pixels dropped by PRC_POLICY_SKIP */
     PRC_IMAGES = 6,    /* images fed */
-    PRC_IMAGES_WITHOUT_POSITIVES = 7 /* images with no positive pixel */
+    PRC_IMAGES_WITHOUT_POSITIVES = 7, /* images with no positive pixel */
+    PRC_CLASSES_WITHOUT_POSITIVES = 8 /* classes with no positive pixel */
 } prc_tally;
 
 /* Stores a tally in *out.  Returns PRC_OK, PRC_E_NULL or PRC_E_COLUMN. */
@@ -611,6 +654,24 @@ PRC_API prc_status prc_result_tally(const prc_result *result, prc_tally tally,
 /* Reads an option the result was computed with (see prc_options_get). */
 PRC_API prc_status prc_result_get_option(const prc_result *result,
                                          prc_option option, int64_t *value);
+
+/*
+ * Classes: the number of classes of a result (PRC_OPT_CLASSES); 0 for
+ * NULL.  A result with several classes reads, through every getter above,
+ * the pooled one-vs-rest problem (micro averaging): each (pixel, class)
+ * pair is one sample, positive when the pixel belongs to the class, so its
+ * tallies count pairs, and its per-image numbers are means over (image,
+ * class) pairs.  Since 0.1.0.
+ */
+PRC_API size_t prc_result_classes(const prc_result *result);
+
+/* Makes a new result holding class `class_index` alone, as if it had been
+ * a one-class accumulator fed that class's channel with labels 1 where the
+ * pixel is of the class and 0 elsewhere (ignored pixels ignored).  Every
+ * getter works on it; free it with prc_result_free.  Returns PRC_OK,
+ * PRC_E_NULL, PRC_E_INDEX or PRC_E_NOMEM.  Since 0.1.0. */
+PRC_API prc_status prc_result_class(const prc_result *result,
+                                    size_t class_index, prc_result **out);
 
 /* ------------------------------------------------------------------------ */
 /* Analytics                                                                */

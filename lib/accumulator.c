@@ -18,7 +18,7 @@ static double zero_division_value(int64_t setting)
     return 0.0;
 }
 
-size_t prc__state_length(const prc_options *options)
+size_t prc__block_length(const prc_options *options)
 {
     size_t bins = (size_t)options->value[PRC_OPT_BINS];
     size_t cells = 2 * (bins + 2) + 2;
@@ -27,12 +27,19 @@ size_t prc__state_length(const prc_options *options)
            + (options->value[PRC_OPT_PER_IMAGE] ? 6 * (bins + 1) : 0);
 }
 
+size_t prc__state_length(const prc_options *options)
+{
+    return (size_t)options->value[PRC_OPT_CLASSES]
+           * prc__block_length(options);
+}
+
 /* Sets the sizes and points the views into one freshly allocated state. */
 static int allocate_arrays(prc_accumulator *acc)
 {
     size_t rows = acc->rows;
     uint64_t *per_image;
 
+    acc->block_length = prc__block_length(&acc->options);
     acc->state_length = prc__state_length(&acc->options);
     acc->thresholds = prc__alloc(&acc->allocator, rows + 1,
                                  sizeof *acc->thresholds, 0);
@@ -43,7 +50,7 @@ static int allocate_arrays(prc_accumulator *acc)
                                        sizeof *acc->image_counts, 0);
     if (acc->threads > 1)
         acc->workers = prc__alloc(&acc->allocator, (size_t)acc->threads,
-                                  (acc->state_length + acc->cells)
+                                  (acc->block_length + acc->cells)
                                       * sizeof *acc->workers,
                                   0);
     if (acc->thresholds == NULL || acc->state == NULL
@@ -70,6 +77,16 @@ static void free_arrays(prc_accumulator *acc)
     prc__free(&acc->allocator, acc->state);
     prc__free(&acc->allocator, acc->image_counts);
     prc__free(&acc->allocator, acc->workers);
+}
+
+/* Class indices must lie below the ignore label. */
+static int classes_fit(const prc_options *o)
+{
+    int64_t ignore = o->value[PRC_OPT_IGNORE_LABEL];
+
+    return o->value[PRC_OPT_CLASSES] == 1 || o->value[PRC_OPT_MULTILABEL]
+           || ignore == PRC_NO_IGNORE_LABEL
+           || ignore >= o->value[PRC_OPT_CLASSES];
 }
 
 prc_status prc_accumulator_create(prc_accumulator **out,
@@ -104,11 +121,16 @@ prc_status prc_accumulator_create(prc_accumulator **out,
     acc->zero_division =
         zero_division_value(acc->options.value[PRC_OPT_ZERO_DIVISION]);
     acc->threads = (int)acc->options.value[PRC_OPT_THREADS];
+    acc->classes = (size_t)acc->options.value[PRC_OPT_CLASSES];
+    acc->multilabel = acc->options.value[PRC_OPT_MULTILABEL] != 0;
     acc->kernel = prc__resolve_kernel(
         (int)acc->options.value[PRC_OPT_KERNEL]);
-    if (acc->kernel < 0) {
+    if (acc->kernel < 0 || !classes_fit(&acc->options)) {
+        prc_status status = acc->kernel < 0 ? PRC_E_UNSUPPORTED
+                                            : PRC_E_OPTION_VALUE;
+
         prc__free(&a, acc);
-        return PRC_E_UNSUPPORTED;
+        return status;
     }
     if (!allocate_arrays(acc)) {
         prc_accumulator_free(acc);
@@ -199,7 +221,7 @@ static int fixed_bounded(uint64_t hi, uint64_t lo, uint64_t n)
     return room >= (uint64_t)1 << 33 || lo <= room << PRC__FIXED_LIMB_BITS;
 }
 
-prc_status prc__check_state(const prc_accumulator *acc,
+prc_status prc__check_block(const prc_accumulator *acc,
                             const uint64_t *state)
 {
     const uint64_t *counts = state + PRC__STATE_HEADER;
@@ -237,15 +259,34 @@ prc_status prc__check_state(const prc_accumulator *acc,
     return PRC_OK;
 }
 
+/* Every class's block is consistent, and every class saw the same
+ * pixels. */
+prc_status prc__check_state(const prc_accumulator *acc,
+                            const uint64_t *state)
+{
+    size_t c;
+
+    for (c = 0; c < acc->classes; c++) {
+        const uint64_t *block = state + c * acc->block_length;
+
+        if (block[PRC__FED] != state[PRC__FED]
+            || prc__check_block(acc, block) != PRC_OK)
+            return PRC_E_STATE;
+    }
+    return PRC_OK;
+}
+
 /* Adds a consistent state, after checking that the totals stay in their
  * caps.  Then every other sum stays in range too. */
 static prc_status add_checked(prc_accumulator *acc, const uint64_t *state)
 {
     size_t i;
 
-    if (state[PRC__FED] > UINT64_MAX - acc->state[PRC__FED]
-        || state[PRC__IMAGES] > PRC__MAX_IMAGES - acc->state[PRC__IMAGES])
-        return PRC_E_COUNT_LIMIT;
+    for (i = 0; i < acc->state_length; i += acc->block_length)
+        if (state[i + PRC__FED] > UINT64_MAX - acc->state[i + PRC__FED]
+            || state[i + PRC__IMAGES]
+                   > PRC__MAX_IMAGES - acc->state[i + PRC__IMAGES])
+            return PRC_E_COUNT_LIMIT;
 
     for (i = 0; i < acc->state_length; i++)
         acc->state[i] += state[i];
@@ -256,8 +297,8 @@ static int same_options(const prc_options *a, const prc_options *b)
 {
     int i;
 
-    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++)
-        if (a->value[i] != b->value[i])
+    for (i = 1; i <= PRC__OPTION_MAX; i++)
+        if (PRC__SEMANTIC(i) && a->value[i] != b->value[i])
             return 0;
     return 1;
 }

@@ -122,6 +122,28 @@ static void set_strides(int *strided, int64_t stride[3],
     }
 }
 
+prc_status prc_batch_set_layout(prc_batch *batch, int layout)
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    if (layout != PRC_LAYOUT_NCHW && layout != PRC_LAYOUT_NHWC)
+        return PRC_E_OPTION_VALUE;
+    batch->layout = layout;
+    return PRC_OK;
+}
+
+prc_status prc_batch_set_class_strides(prc_batch *batch,
+                                       int64_t score_stride,
+                                       int64_t label_stride)
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    batch->class_strided = 1;
+    batch->score_class_stride = score_stride;
+    batch->label_class_stride = label_stride;
+    return PRC_OK;
+}
+
 prc_status prc_batch_set_score_strides(prc_batch *batch,
                                        const int64_t strides[3])
 {

@@ -29,22 +29,31 @@ struct sink {
     uint64_t *scratch;
 };
 
-/* One feed's fixed inputs. */
+/* One feed of one class: its fixed inputs.  With several classes, class
+ * c reads score channel c (and label mask c of a multi-label map) and
+ * counts into state block c. */
 struct feed {
     prc_accumulator *acc;
     const prc_batch *batch;
+    size_t class_index;
+    uint64_t *block;        /* the class's state block */
+    const unsigned char *scores; /* the class's element [0][0][0] */
+    const unsigned char *labels;
     struct prc__kernel_ctx k;
     prc__classify_fn classify;
     size_t plane;           /* pixels per image */
     size_t score_size;      /* bytes per score */
-    /* Any layout or type the kernels do not read directly is gathered a
-     * chunk at a time into doubles and label bytes first. */
+    /* Arrays whose images are contiguous planes of a type the kernels
+     * take are read in place; anything else is gathered a chunk at a time
+     * into doubles and label bytes first. */
     int gather;
     int64_t score_stride[3];
     int64_t label_stride[3];
     size_t label_size;
     int64_t ignore;         /* the ignore label, or PRC_NO_IGNORE_LABEL */
+    int64_t label_limit;    /* labels 0..label_limit - 1 are classes */
     uint8_t invalid_byte;   /* a label byte of class PRC__INVALID */
+    uint8_t table[256];     /* label byte -> class, for multi-class */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -67,6 +76,8 @@ static struct prc__kernel_ctx kernel_ctx(const prc_accumulator *acc,
     k.skipped_cell = (uint32_t)PRC__SKIPPED_CELL(acc);
     k.classes = classes;
     k.u8_slot = acc->u8_slot;
+    k.counted_limit = 2;
+    k.positive_byte = 1;
     return k;
 }
 
@@ -101,69 +112,128 @@ int prc__resolve_kernel(int requested)
                                                   : PRC_KERNEL_SCALAR;
 }
 
-/* The strides of an array: as given, or those of the contiguous layout. */
-static void strides_of(const prc_batch *batch, int strided,
-                       const int64_t given[3], size_t size, int64_t out[3])
+/* Strides in bytes of an array: image, row, column, then class. */
+struct layout {
+    int64_t stride[4];
+};
+
+/* The strides of an array with `classes` class channels (1: none): as
+ * given, or those of its contiguous layout. */
+static struct layout layout_of(const prc_batch *batch, int strided,
+                               const int64_t given[3], int64_t class_stride,
+                               size_t size, size_t classes)
 {
+    int64_t h = (int64_t)batch->height, w = (int64_t)batch->width;
+    int64_t c = (int64_t)classes, e = (int64_t)size;
+    struct layout l;
+
     if (strided) {
-        memcpy(out, given, 3 * sizeof *out);
-        return;
+        memcpy(l.stride, given, 3 * sizeof *given);
+        l.stride[3] = class_stride;
+    } else if (batch->layout == PRC_LAYOUT_NHWC) {
+        l.stride[3] = e;
+        l.stride[2] = c * e;
+        l.stride[1] = w * c * e;
+        l.stride[0] = h * w * c * e;
+    } else {
+        l.stride[2] = e;
+        l.stride[1] = w * e;
+        l.stride[3] = h * w * e;
+        l.stride[0] = c * h * w * e;
     }
-    out[2] = (int64_t)size;
-    out[1] = (int64_t)(size * batch->width);
-    out[0] = (int64_t)(size * batch->width * batch->height);
+    return l;
 }
 
-/* Whether the kernels can read the batch as it is: contiguous, aligned,
- * of the types they take. */
-static int direct(const prc_batch *batch, size_t score_size)
+static int native_scores(prc_dtype dtype)
 {
-    int score_ok = batch->score_dtype == PRC_DTYPE_FLOAT32
-                   || batch->score_dtype == PRC_DTYPE_FLOAT64
-                   || batch->score_dtype == PRC_DTYPE_UINT8;
-    int label_ok = batch->label_dtype == PRC_DTYPE_UINT8
-                   || batch->label_dtype == PRC_DTYPE_BOOL;
-
-    return score_ok && label_ok && !batch->score_strided
-           && !batch->label_strided
-           && (uintptr_t)batch->scores % score_size == 0;
+    return dtype == PRC_DTYPE_FLOAT32 || dtype == PRC_DTYPE_FLOAT64
+           || dtype == PRC_DTYPE_UINT8;
 }
 
-static struct feed feed_of(prc_accumulator *acc, const prc_batch *batch)
+/* Whether the kernels can read the arrays in place: every image a
+ * contiguous, aligned plane of types they take. */
+static int direct(const struct feed *f)
+{
+    int64_t w = (int64_t)f->batch->width;
+    int64_t s = (int64_t)f->score_size;
+
+    return native_scores(f->batch->score_dtype) && f->label_size == 1
+           && f->score_stride[2] == s && f->score_stride[1] == w * s
+           && f->label_stride[2] == 1 && f->label_stride[1] == w
+           && f->score_stride[0] % s == 0
+           && (uintptr_t)f->scores % f->score_size == 0;
+}
+
+/* The label table of class c of a multi-class map: c positive, the other
+ * classes negative, the ignore label ignored, any other byte invalid. */
+static void class_table(struct feed *f, size_t classes, size_t c)
+{
+    int v;
+
+    for (v = 0; v < 256; v++)
+        f->table[v] = (size_t)v < classes ? ((size_t)v == c ? PRC__POSITIVE
+                                                            : PRC__NEGATIVE)
+                                          : PRC__INVALID;
+    if (f->ignore != PRC_NO_IGNORE_LABEL)
+        f->table[f->ignore] = PRC__IGNORED;
+}
+
+/* Sets up *feed for class c of a batch.  (In place: the kernel context
+ * points into the feed's own label table.) */
+static void feed_init(struct feed *feed, prc_accumulator *acc,
+                      const prc_batch *batch, size_t c)
 {
     int avx2 = acc->kernel == PRC_KERNEL_AVX2;
-    struct feed f;
+    int multiclass = acc->classes > 1 && !acc->multilabel;
+    struct layout score, label;
 
-    f.acc = acc;
-    f.batch = batch;
-    f.k = kernel_ctx(acc, batch->label_dtype == PRC_DTYPE_BOOL
-                              ? acc->bool_class : acc->label_class);
-    f.plane = batch->height * batch->width;
-    f.ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
-    f.invalid_byte = f.ignore == 2 ? 3 : 2;
-    f.label_size = prc__dtype_size(batch->label_dtype);
-    f.score_size = prc__dtype_size(batch->score_dtype);
-    strides_of(batch, batch->score_strided, batch->score_stride,
-               f.score_size, f.score_stride);
-    strides_of(batch, batch->label_strided, batch->label_stride,
-               f.label_size, f.label_stride);
-    f.gather = !direct(batch, f.score_size);
-    if (f.gather) {
-        f.classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
-        return f;
+    feed->acc = acc;
+    feed->batch = batch;
+    feed->class_index = c;
+    feed->block = acc->state + c * acc->block_length;
+    feed->plane = batch->height * batch->width;
+    feed->ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
+    feed->label_limit = multiclass ? (int64_t)acc->classes : 2;
+    for (feed->invalid_byte = (uint8_t)feed->label_limit;
+         feed->invalid_byte == feed->ignore; feed->invalid_byte++)
+        ;
+    feed->label_size = prc__dtype_size(batch->label_dtype);
+    feed->score_size = prc__dtype_size(batch->score_dtype);
+    score = layout_of(batch, batch->score_strided, batch->score_stride,
+                      batch->score_class_stride, feed->score_size,
+                      acc->classes);
+    label = layout_of(batch, batch->label_strided, batch->label_stride,
+                      batch->label_class_stride, feed->label_size,
+                      acc->multilabel ? acc->classes : 1);
+    memcpy(feed->score_stride, score.stride, sizeof feed->score_stride);
+    memcpy(feed->label_stride, label.stride, sizeof feed->label_stride);
+    feed->scores = (const unsigned char *)batch->scores
+                   + (int64_t)c * score.stride[3];
+    feed->labels = (const unsigned char *)batch->labels
+                   + (acc->multilabel ? (int64_t)c * label.stride[3] : 0);
+    if (multiclass)
+        class_table(feed, acc->classes, c);
+    feed->k = kernel_ctx(acc, multiclass ? feed->table
+                              : batch->label_dtype == PRC_DTYPE_BOOL
+                                  ? acc->bool_class : acc->label_class);
+    feed->k.counted_limit = (uint32_t)feed->label_limit;
+    feed->k.positive_byte = multiclass ? (uint32_t)c : 1;
+    feed->gather = !direct(feed);
+    if (feed->gather) {
+        feed->classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
+        return;
     }
     switch (batch->score_dtype) {
     case PRC_DTYPE_FLOAT32:
-        f.classify = avx2 ? prc__avx2_f32 : prc__classify_f32;
+        feed->classify = avx2 ? prc__avx2_f32 : prc__classify_f32;
         break;
     case PRC_DTYPE_FLOAT64:
-        f.classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
+        feed->classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
         break;
     default:
-        f.classify = prc__classify_u8;
+        feed->classify = prc__classify_u8;
         break;
     }
-    return f;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -237,7 +307,7 @@ static int64_t label_value(prc_dtype dtype, const unsigned char *p)
 /* A label as the byte the class tables take. */
 static uint8_t label_byte(const struct feed *f, int64_t v)
 {
-    if (f->label_size == 1 || v == 0 || v == 1
+    if (f->label_size == 1 || (v >= 0 && v < f->label_limit)
         || (v == f->ignore && f->ignore != PRC_NO_IGNORE_LABEL))
         return (uint8_t)v;
     return f->invalid_byte;
@@ -264,10 +334,10 @@ static void gather(const struct feed *f, size_t first, size_t n,
 
     for (i = 0; i < n; i++) {
         scores[i] = score_value(b->score_dtype,
-                                pixel(f, b->scores, f->score_stride,
+                                pixel(f, f->scores, f->score_stride,
                                       first + i));
         labels[i] = label_byte(f, label_value(b->label_dtype,
-                                              pixel(f, b->labels,
+                                              pixel(f, f->labels,
                                                     f->label_stride,
                                                     first + i)));
     }
@@ -287,8 +357,11 @@ static int count_run(const struct feed *f, size_t first, size_t n,
                      uint64_t *counts, uint64_t inc, unsigned *seen,
                      size_t *bad_at)
 {
-    const unsigned char *scores = f->batch->scores;
-    const uint8_t *labels = f->batch->labels;
+    /* Runs never cross an image; read in place, the image is one plane. */
+    size_t image = first / f->plane, origin = image * f->plane;
+    const unsigned char *scores = f->scores
+                                  + (int64_t)image * f->score_stride[0];
+    const uint8_t *labels = f->labels + (int64_t)image * f->label_stride[0];
     uint32_t cell[CHUNK];
     size_t at, i;
 
@@ -304,8 +377,9 @@ static int count_run(const struct feed *f, size_t first, size_t n,
             chunk_seen = f->classify(&f->k, gathered_scores, gathered_labels,
                                      m, cell);
         } else {
-            chunk_seen = f->classify(&f->k, scores + at * f->score_size,
-                                     labels + at, m, cell);
+            chunk_seen = f->classify(&f->k,
+                                     scores + (at - origin) * f->score_size,
+                                     labels + (at - origin), m, cell);
         }
 
         if (chunk_seen & PRC__SEEN_BAD) {
@@ -450,7 +524,7 @@ static int feed_image(const struct feed *f, const struct sink *sink,
  * what it counted and returns 0 with *bad_at set. */
 static int feed_serial(const struct feed *f, size_t *bad_at)
 {
-    struct sink sink = {f->acc->state, f->acc->image_counts};
+    struct sink sink = {f->block, f->acc->image_counts};
     size_t image, undo, unused;
     unsigned seen = 0;
 
@@ -583,14 +657,14 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
     struct worker w[PRC__MAX_THREADS];
     size_t total = acc->per_image ? f->batch->images
                                   : f->batch->images * f->plane;
-    size_t stride = acc->state_length + acc->cells, j;
+    size_t stride = acc->block_length + acc->cells, j;
     int n = acc->threads, i, started;
 
     for (i = 0; i < n; i++) {
         w[i].f = f;
         w[i].sink.state = acc->workers + (size_t)i * stride;
-        w[i].sink.scratch = w[i].sink.state + acc->state_length;
-        memset(w[i].sink.state, 0, acc->state_length * sizeof(uint64_t));
+        w[i].sink.scratch = w[i].sink.state + acc->block_length;
+        memset(w[i].sink.state, 0, acc->block_length * sizeof(uint64_t));
         w[i].first = share(total, i, n);
         w[i].last = share(total, i + 1, n);
         w[i].ok = 1;
@@ -614,10 +688,10 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
             return 0;
         }
     for (i = 0; i < n; i++)
-        for (j = 0; j < acc->state_length; j++)
-            acc->state[j] += w[i].sink.state[j];
+        for (j = 0; j < acc->block_length; j++)
+            f->block[j] += w[i].sink.state[j];
     if (!acc->per_image)
-        tally_edges(acc->state, w, n);
+        tally_edges(f->block, w, n);
     return 1;
 }
 
@@ -634,15 +708,16 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
     prc_status status = PRC_E_LABEL;
     int64_t label = 0;
     double s = 0.0;
+    char where[96];
 
     for (at = first; at < total; at++) {
         uint32_t cls;
         unsigned seen = 0;
 
         label = label_value(batch->label_dtype,
-                            pixel(f, batch->labels, f->label_stride, at));
+                            pixel(f, f->labels, f->label_stride, at));
         s = score_value(batch->score_dtype,
-                        pixel(f, batch->scores, f->score_stride, at));
+                        pixel(f, f->scores, f->score_stride, at));
         cls = f->k.classes[label_byte(f, label)];
         if (cls == PRC__INVALID)
             break;
@@ -652,32 +727,40 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
         }
     }
 
+    if (f->acc->classes > 1)
+        snprintf(where, sizeof where, "image %zu, row %zu, column %zu, "
+                 "class %zu", at / plane, at % plane / batch->width,
+                 at % batch->width, f->class_index);
+    else
+        snprintf(where, sizeof where, "image %zu, row %zu, column %zu",
+                 at / plane, at % plane / batch->width, at % batch->width);
     /* %.17g: a score just past 1 must not print as 1. */
     if (status == PRC_E_LABEL)
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "image %zu, row %zu, column %zu: label %lld is %s",
-                 at / plane, at % plane / batch->width, at % batch->width,
-                 (long long)label,
+                 "%s: label %lld is %s", where, (long long)label,
                  batch->label_dtype == PRC_DTYPE_BOOL
                      ? "neither 0 nor 1 (bool labels)"
+                 : f->label_limit > 2 && !f->acc->multilabel
+                     ? "neither a class nor the ignore label"
                      : "neither 0, 1 nor the ignore label");
     else
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "image %zu, row %zu, column %zu: score %.17g %s",
-                 at / plane, at % plane / batch->width, at % batch->width, s,
+                 "%s: score %.17g %s", where, s,
                  status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
     return status;
 }
 
-/* Whether every byte offset of a strided array of this shape fits in
- * int64_t. */
-static int offsets_fit(const prc_batch *batch, const int64_t stride[3])
+/* Whether every byte offset of a strided array of this shape, with
+ * `classes` class channels, fits in int64_t. */
+static int offsets_fit(const prc_batch *batch, const int64_t stride3[3],
+                       int64_t class_stride, size_t classes)
 {
-    size_t dims[3] = {batch->images, batch->height, batch->width};
+    size_t dims[4] = {batch->images, batch->height, batch->width, classes};
+    int64_t stride[4] = {stride3[0], stride3[1], stride3[2], class_stride};
     uint64_t reach = 0;
     int i;
 
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         uint64_t step = stride[i] < 0 ? 0 - (uint64_t)stride[i]
                                       : (uint64_t)stride[i];
 
@@ -693,12 +776,22 @@ static int offsets_fit(const prc_batch *batch, const int64_t stride[3])
 
 static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
 {
+    size_t label_classes = acc->multilabel ? acc->classes : 1;
     uint64_t pixels;
 
     if (batch->scores == NULL || batch->labels == NULL || !batch->has_shape)
         return PRC_E_INCOMPLETE;
-    if ((batch->score_strided && !offsets_fit(batch, batch->score_stride))
-        || (batch->label_strided && !offsets_fit(batch, batch->label_stride)))
+    /* A strided view with classes must say how far apart they are. */
+    if (acc->classes > 1 && !batch->class_strided
+        && (batch->score_strided
+            || (acc->multilabel && batch->label_strided)))
+        return PRC_E_INCOMPLETE;
+    if ((batch->score_strided
+         && !offsets_fit(batch, batch->score_stride,
+                         batch->score_class_stride, acc->classes))
+        || (batch->label_strided
+            && !offsets_fit(batch, batch->label_stride,
+                            batch->label_class_stride, label_classes)))
         return PRC_E_OVERFLOW;
     pixels = (uint64_t)batch->images * batch->height * batch->width;
     if (pixels > UINT64_MAX - acc->state[PRC__FED]
@@ -707,12 +800,34 @@ static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
     return PRC_OK;
 }
 
+/* Counts the batch for one class; 1 on success, 0 with *bad_at set (the
+ * class's counts restored) on a bad pixel. */
+static int feed_class(const struct feed *f, size_t *bad_at)
+{
+    int done = -1;
+
+    if (f->acc->threads > 1)
+        done = feed_parallel(f, bad_at);
+    if (done < 0)
+        done = feed_serial(f, bad_at);
+    return done;
+}
+
+/* Takes back a class's counts of a batch it counted whole. */
+static void unfeed_class(const struct feed *f)
+{
+    struct sink sink = {f->block, f->acc->image_counts};
+    size_t image, unused;
+
+    for (image = 0; image < f->batch->images; image++)
+        feed_image(f, &sink, image, UINT64_MAX, &unused);
+}
+
 prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
 {
     struct feed f;
-    size_t bad_at = 0;
+    size_t bad_at = 0, c, undo;
     prc_status status;
-    int done = -1;
 
     if (acc == NULL || batch == NULL)
         return PRC_E_NULL;
@@ -723,14 +838,22 @@ prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
         return status;
     }
 
-    f = feed_of(acc, batch);
-    if (acc->threads > 1)
-        done = feed_parallel(&f, &bad_at);
-    if (done < 0)
-        done = feed_serial(&f, &bad_at);
-    if (!done)
-        return explain_rejection(&f, bad_at);
+    for (c = 0; c < acc->classes; c++) {
+        feed_init(&f, acc, batch, c);
+        if (feed_class(&f, &bad_at))
+            continue;
+        status = explain_rejection(&f, bad_at);
+        for (undo = 0; undo < c; undo++) {
+            struct feed g;
 
-    acc->state[PRC__FED] += (uint64_t)batch->images * f.plane;
+            feed_init(&g, acc, batch, undo);
+            unfeed_class(&g);
+        }
+        return status;
+    }
+
+    for (c = 0; c < acc->classes; c++)
+        acc->state[c * acc->block_length + PRC__FED] +=
+            (uint64_t)batch->images * batch->height * batch->width;
     return PRC_OK;
 }

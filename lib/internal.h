@@ -23,11 +23,14 @@ prc__allocator prc__default_allocator(void);
 void *prc__alloc(const prc__allocator *a, size_t n, size_t size, int zero);
 void prc__free(const prc__allocator *a, void *pointer);
 
-/* Options are stored by their number; slot 0 is unused.  Options
- * 1..PRC__SEMANTIC_OPTIONS decide what is counted: merging compares them
- * and serialization stores them.  The rest only decide how fast. */
-#define PRC__OPTION_MAX 9
-#define PRC__SEMANTIC_OPTIONS 7
+/* Options are stored by their number; slot 0 is unused.  Merging compares
+ * the semantic ones; serialization stores them all and reads back only the
+ * semantic ones. */
+#define PRC__OPTION_MAX 11
+
+/* Whether an option decides what is counted (else only how fast). */
+#define PRC__SEMANTIC(option) \
+    ((option) != PRC_OPT_KERNEL && (option) != PRC_OPT_THREADS)
 
 struct prc_options {
     int64_t value[PRC__OPTION_MAX + 1];
@@ -48,6 +51,10 @@ struct prc_batch {
     const void *scores;
     prc_dtype label_dtype;
     const void *labels;
+    int layout;              /* enum prc_layout */
+    int class_strided;       /* class strides set */
+    int64_t score_class_stride;
+    int64_t label_class_stride;
     int score_strided;       /* strides set; else contiguous */
     int label_strided;
     int64_t score_stride[3]; /* bytes: image, row, column */
@@ -61,7 +68,8 @@ size_t prc__dtype_size(prc_dtype dtype);
  * Everything an accumulator has counted lives in one array of uint64_t,
  * `state`, and every element of it is a sum over the pixels or images fed.
  * Merging two accumulators is therefore element-wise addition, and so is an
- * MPI or torch.distributed all-reduce of the raw array.  Layout:
+ * MPI or torch.distributed all-reduce of the raw array.  The state is one
+ * block per class, each block laid out as:
  *
  *   header       PRC__STATE_HEADER tallies (indices below)
  *   counts       2 * slots + 2: the histogram (see below)
@@ -95,6 +103,9 @@ enum {
 struct prc_accumulator {
     prc__allocator allocator;
     prc_options options;
+    size_t classes;
+    int multilabel;
+    size_t block_length; /* state values per class */
     size_t bins;
     size_t rows;         /* bins + 1 */
     size_t slots;        /* bins + 2 */
@@ -141,12 +152,15 @@ int prc__resolve_kernel(int requested);
 
 #define PRC__MAX_THREADS 256
 
-/* Number of uint64_t values in the state of an accumulator with these
- * (valid) options. */
+/* Number of uint64_t values in one class's block, and in the whole state,
+ * of an accumulator with these (valid) options. */
+size_t prc__block_length(const prc_options *options);
 size_t prc__state_length(const prc_options *options);
 
 /* Checks that `state` (acc->state_length values) could be the state of an
  * accumulator with acc's options: PRC_OK or PRC_E_STATE. */
+prc_status prc__check_block(const prc_accumulator *acc,
+                            const uint64_t *block);
 prc_status prc__check_state(const prc_accumulator *acc,
                             const uint64_t *state);
 

@@ -42,6 +42,13 @@ struct prc__kernel_ctx {
     uint32_t ignored_cell;
     uint32_t skipped_cell;
     const uint8_t *classes;   /* label byte -> class */
+    /* The same for the common labels, as arithmetic: bytes below
+     * counted_limit are counted, positive exactly when equal to
+     * positive_byte (2 and 1 for binary labels, C and c for class c of a
+     * multi-class map).  Bytes from counted_limit on go through the
+     * table. */
+    uint32_t counted_limit;
+    uint32_t positive_byte;
     const uint32_t *u8_slot;  /* uint8 score -> slot */
 };
 

@@ -44,23 +44,20 @@ AVX2 static inline void prefetch(const void *scores, const uint8_t *labels,
                      _MM_HINT_T0);
 }
 
-/* Cells of lanes with labels 0 or 1: label * slots + slot. */
-AVX2 static inline __m256i cells8(__m256i labels, __m256i slot,
+/* Cells of counted lanes: slots + slot where positive, else slot. */
+AVX2 static inline __m256i cells8(__m256i positive, __m256i slot,
                                   __m256i slots)
 {
-    __m256i positive = _mm256_sub_epi32(_mm256_setzero_si256(), labels);
-
     return _mm256_add_epi32(_mm256_and_si256(positive, slots), slot);
 }
 
-/* Seen bits of eight lanes whose labels are all 0 or 1. */
-AVX2 static inline unsigned seen8(__m256i labels)
+/* Seen bits of eight counted lanes. */
+AVX2 static inline unsigned seen8(__m256i positive)
 {
-    int positive = _mm256_movemask_ps(_mm256_castsi256_ps(
-        _mm256_cmpeq_epi32(labels, _mm256_set1_epi32(1))));
+    int mask = _mm256_movemask_ps(_mm256_castsi256_ps(positive));
 
-    return (positive ? PRC__SEEN_POSITIVE : 0u)
-           | (positive != 0xFF ? PRC__SEEN_NEGATIVE : 0u);
+    return (mask ? PRC__SEEN_POSITIVE : 0u)
+           | (mask != 0xFF ? PRC__SEEN_NEGATIVE : 0u);
 }
 
 /*
@@ -105,6 +102,8 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
     const float *s = scores;
     const __m256d bins = _mm256_set1_pd(k->bins);
     const __m256i slots = _mm256_set1_epi32((int)k->slots);
+    const __m256i limit = _mm256_set1_epi32((int)k->counted_limit);
+    const __m256i positive_byte = _mm256_set1_epi32((int)k->positive_byte);
     const int single = k->bins <= SINGLE_MAX_BINS;
     unsigned seen = 0;
     size_t i;
@@ -117,7 +116,8 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
             _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
             _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
         int counted = _mm256_movemask_ps(_mm256_castsi256_ps(
-            _mm256_cmpgt_epi32(_mm256_set1_epi32(2), lab)));
+            _mm256_cmpgt_epi32(limit, lab)));
+        __m256i positive = _mm256_cmpeq_epi32(lab, positive_byte);
         int inside;
         __m256i slot = single ? slots8_single(v, (float)k->bins, &inside)
                               : slots8_double(v, bins, &inside);
@@ -127,8 +127,9 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
             seen |= prc__classify_f32(k, s + i, labels + i, 8, cell + i);
             continue;
         }
-        _mm256_storeu_si256((__m256i *)(cell + i), cells8(lab, slot, slots));
-        seen |= seen8(lab);
+        _mm256_storeu_si256((__m256i *)(cell + i),
+                            cells8(positive, slot, slots));
+        seen |= seen8(positive);
     }
     return seen | prc__classify_f32(k, s + i, labels + i, n - i, cell + i);
 }
@@ -140,6 +141,8 @@ AVX2 static unsigned classify_f64(const struct prc__kernel_ctx *k,
     const double *s = scores;
     const __m256d bins = _mm256_set1_pd(k->bins);
     const __m256i slots = _mm256_set1_epi32((int)k->slots);
+    const __m256i limit = _mm256_set1_epi32((int)k->counted_limit);
+    const __m256i positive_byte = _mm256_set1_epi32((int)k->positive_byte);
     unsigned seen = 0;
     size_t i;
 
@@ -156,7 +159,8 @@ AVX2 static unsigned classify_f64(const struct prc__kernel_ctx *k,
                   _mm256_cmp_pd(v1, zero, _CMP_GE_OQ),
                   _mm256_cmp_pd(v1, one, _CMP_LE_OQ))) << 4;
         int counted = _mm256_movemask_ps(_mm256_castsi256_ps(
-            _mm256_cmpgt_epi32(_mm256_set1_epi32(2), lab)));
+            _mm256_cmpgt_epi32(limit, lab)));
+        __m256i positive = _mm256_cmpeq_epi32(lab, positive_byte);
         int low, high;
         __m128i g_low = slots4(v0, bins, &low);
         __m128i g_high = slots4(v1, bins, &high);
@@ -167,9 +171,9 @@ AVX2 static unsigned classify_f64(const struct prc__kernel_ctx *k,
             continue;
         }
         _mm256_storeu_si256((__m256i *)(cell + i),
-                            cells8(lab, _mm256_set_m128i(g_high, g_low),
+                            cells8(positive, _mm256_set_m128i(g_high, g_low),
                                    slots));
-        seen |= seen8(lab);
+        seen |= seen8(positive);
     }
     return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
 }

@@ -8,8 +8,8 @@
 
 #include "analytics.h"
 
-#define METRIC_MAX 18
-#define TALLY_MAX 7
+#define METRIC_MAX 21
+#define TALLY_MAX 8
 
 enum { COUNT_TP, COUNT_FP, COUNT_FN, COUNT_TN, COUNT_KINDS };
 enum { VALUE_THRESHOLD, VALUE_PRECISION, VALUE_RECALL, VALUE_F1,
@@ -20,6 +20,9 @@ struct prc_result {
     prc_options options;
     size_t rows;
     int per_image;
+    size_t classes;
+    size_t block_length;
+    uint64_t *class_state;  /* classes > 1: every class's block */
     uint64_t *counts[COUNT_KINDS];
     double *values[VALUE_KINDS];
     double metric[METRIC_MAX + 1];
@@ -38,6 +41,31 @@ static double ratio(uint64_t numerator, uint64_t denominator, double zd)
     return denominator ? (double)numerator / (double)denominator : zd;
 }
 
+/*
+ * What a result is computed from: one state block and the settings that
+ * give it meaning, taken from an accumulator at finalize, or from a
+ * multi-class result when one of its classes is asked for.
+ */
+struct source {
+    const uint64_t *block;
+    const double *thresholds; /* rows values */
+    size_t rows, slots, cells;
+    int per_image;
+    double zero_division;
+};
+
+static const uint64_t *counts_of(const struct source *s)
+{
+    return s->block + PRC__STATE_HEADER;
+}
+
+/* Per-image array k: 0, 1 precision limbs; 2, 3 recall limbs; 4, 5 NaN
+ * counts of precision and recall. */
+static const uint64_t *image_array(const struct source *s, int k)
+{
+    return counts_of(s) + s->cells + (size_t)k * s->rows;
+}
+
 static void set_metric(prc_result *r, prc_metric metric, double value,
                        prc_status status)
 {
@@ -46,12 +74,12 @@ static void set_metric(prc_result *r, prc_metric metric, double value,
 }
 
 /* Fills the count columns and precision, recall and F1 of every row. */
-static void compute_rows(prc_result *r, const prc_accumulator *acc)
+static void compute_rows(prc_result *r, const struct source *src)
 {
-    const uint64_t *neg = acc->counts, *pos = acc->counts + acc->slots;
+    const uint64_t *neg = counts_of(src), *pos = neg + src->slots;
     uint64_t positives = r->tally[PRC_POSITIVES];
     uint64_t negatives = r->tally[PRC_NEGATIVES];
-    double zd = acc->zero_division;
+    double zd = src->zero_division;
     uint64_t tp = 0, fp = 0;
     size_t k;
 
@@ -62,7 +90,7 @@ static void compute_rows(prc_result *r, const prc_accumulator *acc)
         r->counts[COUNT_FP][k] = fp;
         r->counts[COUNT_FN][k] = positives - tp;
         r->counts[COUNT_TN][k] = negatives - fp;
-        r->values[VALUE_THRESHOLD][k] = acc->thresholds[k];
+        r->values[VALUE_THRESHOLD][k] = src->thresholds[k];
         r->values[VALUE_PRECISION][k] = ratio(tp, tp + fp, zd);
         r->values[VALUE_RECALL][k] = ratio(tp, positives, zd);
         /* 2 TP / (2 TP + FP + FN) in doubles: 2 TP can pass 2^64. */
@@ -88,7 +116,7 @@ static double trapezoid(const double *precision, const double *recall,
     return area;
 }
 
-static void compute_pooled_metrics(prc_result *r, const prc_accumulator *acc)
+static void compute_pooled_metrics(prc_result *r, const struct source *src)
 {
     const double *f1 = r->values[VALUE_F1];
     size_t k, best = 0;
@@ -102,8 +130,9 @@ static void compute_pooled_metrics(prc_result *r, const prc_accumulator *acc)
     }
 
     set_metric(r, PRC_AVERAGE_PRECISION,
-               prc__average_precision(acc->counts, acc->counts + acc->slots,
-                                      acc->slots, r->tally[PRC_POSITIVES]),
+               prc__average_precision(counts_of(src),
+                                      counts_of(src) + src->slots,
+                                      src->slots, r->tally[PRC_POSITIVES]),
                PRC_OK);
     set_metric(r, PRC_AUPRC_TRAPEZOID,
                trapezoid(r->values[VALUE_PRECISION], r->values[VALUE_RECALL],
@@ -133,31 +162,35 @@ static double mean_curve_ap(const double *precision, const double *recall,
     return sum;
 }
 
-static void compute_image_metrics(prc_result *r, const prc_accumulator *acc)
+static void compute_image_metrics(prc_result *r, const struct source *src)
 {
     double *precision = r->values[VALUE_IMAGE_PRECISION];
     double *recall = r->values[VALUE_IMAGE_RECALL];
-    uint64_t images = acc->state[PRC__IMAGES];
-    uint64_t with_positives = images - acc->state[PRC__IMAGES_WITHOUT_POSITIVES];
+    uint64_t images = src->block[PRC__IMAGES];
+    uint64_t with_positives =
+        images - src->block[PRC__IMAGES_WITHOUT_POSITIVES];
     prc_status status = PRC_OK;
     size_t k;
 
-    if (!acc->per_image)
+    if (!src->per_image)
         status = PRC_E_NOT_ENABLED;
     else if (images == 0)
         status = PRC_E_NO_IMAGES;
     else if (with_positives == 0)
         status = PRC_E_NO_POSITIVES;
-    if (acc->per_image && images != 0) {
+    if (src->per_image && images != 0) {
+        const uint64_t *p_hi = image_array(src, 0), *p_lo = image_array(src, 1);
+        const uint64_t *r_hi = image_array(src, 2), *r_lo = image_array(src, 3);
+        const uint64_t *p_nan = image_array(src, 4);
+        const uint64_t *r_nan = image_array(src, 5);
+
         for (k = 0; k < r->rows; k++) {
-            precision[k] = acc->precision_nan[k]
-                ? NAN
-                : prc__fixed_value(acc->precision_hi[k], acc->precision_lo[k])
-                      / (double)images;
-            recall[k] = acc->recall_nan[k]
-                ? NAN
-                : prc__fixed_value(acc->recall_hi[k], acc->recall_lo[k])
-                      / (double)images;
+            precision[k] = p_nan[k] ? NAN
+                                    : prc__fixed_value(p_hi[k], p_lo[k])
+                                          / (double)images;
+            recall[k] = r_nan[k] ? NAN
+                                 : prc__fixed_value(r_hi[k], r_lo[k])
+                                       / (double)images;
         }
     }
     if (status != PRC_OK) {
@@ -172,7 +205,7 @@ static void compute_image_metrics(prc_result *r, const prc_accumulator *acc)
     set_metric(r, PRC_IMAGE_AUPRC_TRAPEZOID,
                trapezoid(precision, recall, r->rows), PRC_OK);
     set_metric(r, PRC_MEAN_IMAGE_AVERAGE_PRECISION,
-               prc__fixed_value(acc->state[PRC__AP_HI], acc->state[PRC__AP_LO])
+               prc__fixed_value(src->block[PRC__AP_HI], src->block[PRC__AP_LO])
                    / (double)with_positives,
                PRC_OK);
 }
@@ -210,23 +243,25 @@ static void compute_analytics(prc_result *r)
     prc__analytics_metrics(&curve, r->metric, r->metric_status);
 }
 
-static void compute_tallies(prc_result *r, const prc_accumulator *acc)
+static void compute_tallies(prc_result *r, const struct source *src)
 {
+    const uint64_t *counts = counts_of(src);
     uint64_t positives = 0, negatives = 0;
     size_t i;
 
-    for (i = 0; i < acc->slots; i++) {
-        negatives += acc->counts[i];
-        positives += acc->counts[acc->slots + i];
+    for (i = 0; i < src->slots; i++) {
+        negatives += counts[i];
+        positives += counts[src->slots + i];
     }
     r->tally[PRC_PIXELS] = positives + negatives;
     r->tally[PRC_POSITIVES] = positives;
     r->tally[PRC_NEGATIVES] = negatives;
-    r->tally[PRC_IGNORED] = acc->counts[PRC__IGNORED_CELL(acc)];
-    r->tally[PRC_SKIPPED] = acc->counts[PRC__SKIPPED_CELL(acc)];
-    r->tally[PRC_IMAGES] = acc->state[PRC__IMAGES];
+    r->tally[PRC_IGNORED] = counts[2 * src->slots];
+    r->tally[PRC_SKIPPED] = counts[2 * src->slots + 1];
+    r->tally[PRC_IMAGES] = src->block[PRC__IMAGES];
     r->tally[PRC_IMAGES_WITHOUT_POSITIVES] =
-        acc->state[PRC__IMAGES_WITHOUT_POSITIVES];
+        src->block[PRC__IMAGES_WITHOUT_POSITIVES];
+    r->tally[PRC_CLASSES_WITHOUT_POSITIVES] = positives == 0;
 }
 
 void prc_result_free(prc_result *result)
@@ -235,26 +270,22 @@ void prc_result_free(prc_result *result)
         return;
     prc__free(&result->allocator, result->counts[0]);
     prc__free(&result->allocator, result->values[0]);
+    prc__free(&result->allocator, result->class_state);
     prc__free(&result->allocator, result);
 }
 
-prc_status prc_accumulator_finalize(const prc_accumulator *acc,
-                                    prc_result **out)
+/* Makes a one-block result from `src`. */
+static prc_status build(const prc__allocator *a, const prc_options *options,
+                        const struct source *src, prc_result **out)
 {
-    prc_result *r;
-    size_t rows, i;
+    size_t rows = src->rows, i;
+    prc_result *r = prc__alloc(a, 1, sizeof *r, 1);
 
-    if (acc == NULL || out == NULL)
-        return PRC_E_NULL;
-    rows = acc->rows;
-    r = prc__alloc(&acc->allocator, 1, sizeof *r, 1);
     if (r == NULL)
         return PRC_E_NOMEM;
-    r->allocator = acc->allocator;
-    r->counts[0] = prc__alloc(&r->allocator, COUNT_KINDS * rows,
-                              sizeof(uint64_t), 0);
-    r->values[0] = prc__alloc(&r->allocator, VALUE_KINDS * rows,
-                              sizeof(double), 0);
+    r->allocator = *a;
+    r->counts[0] = prc__alloc(a, COUNT_KINDS * rows, sizeof(uint64_t), 0);
+    r->values[0] = prc__alloc(a, VALUE_KINDS * rows, sizeof(double), 0);
     if (r->counts[0] == NULL || r->values[0] == NULL) {
         prc_result_free(r);
         return PRC_E_NOMEM;
@@ -264,15 +295,159 @@ prc_status prc_accumulator_finalize(const prc_accumulator *acc,
         r->counts[i] = r->counts[0] + i * rows;
     for (i = 1; i < VALUE_KINDS; i++)
         r->values[i] = r->values[0] + i * rows;
-    r->options = acc->options;
+    r->options = *options;
     r->rows = rows;
-    r->per_image = acc->per_image;
+    r->per_image = src->per_image;
+    r->classes = 1;
 
-    compute_tallies(r, acc);
-    compute_rows(r, acc);
-    compute_pooled_metrics(r, acc);
-    compute_image_metrics(r, acc);
+    compute_tallies(r, src);
+    compute_rows(r, src);
+    compute_pooled_metrics(r, src);
+    compute_image_metrics(r, src);
     compute_analytics(r);
+    set_metric(r, PRC_MEAN_AP_MACRO, r->metric[PRC_AVERAGE_PRECISION],
+               r->metric_status[PRC_AVERAGE_PRECISION]);
+    set_metric(r, PRC_MEAN_AP_WEIGHTED, r->metric[PRC_AVERAGE_PRECISION],
+               r->metric_status[PRC_AVERAGE_PRECISION]);
+    set_metric(r, PRC_MEAN_AP_MICRO, r->metric[PRC_AVERAGE_PRECISION],
+               r->metric_status[PRC_AVERAGE_PRECISION]);
+    *out = r;
+    return PRC_OK;
+}
+
+/* The macro and weighted means of the classes' APs, over the classes with
+ * a positive pixel, and how many have none. */
+static void class_means(prc_result *r, const struct source *base)
+{
+    double sum = 0.0, weighted = 0.0, support = 0.0;
+    uint64_t without = 0, with = 0;
+    size_t c, i;
+
+    for (c = 0; c < r->classes; c++) {
+        const uint64_t *pos = r->class_state + c * r->block_length
+                              + PRC__STATE_HEADER + base->slots;
+        const uint64_t *neg = pos - base->slots;
+        uint64_t positives = 0;
+        double ap;
+
+        for (i = 0; i < base->slots; i++)
+            positives += pos[i];
+        if (positives == 0) {
+            without++;
+            continue;
+        }
+        ap = prc__average_precision(neg, pos, base->slots, positives);
+        with++;
+        sum += ap;
+        weighted += ap * (double)positives;
+        support += (double)positives;
+    }
+    r->tally[PRC_CLASSES_WITHOUT_POSITIVES] = without;
+    set_metric(r, PRC_MEAN_AP_MACRO, with ? sum / (double)with : 0.0,
+               with ? PRC_OK : PRC_E_NO_POSITIVES);
+    set_metric(r, PRC_MEAN_AP_WEIGHTED, with ? weighted / support : 0.0,
+               with ? PRC_OK : PRC_E_NO_POSITIVES);
+}
+
+/* Keeps a copy of every class's block in the result, for
+ * prc_result_class. */
+static prc_status keep_classes(prc_result *r, const uint64_t *state,
+                               size_t classes, size_t block_length)
+{
+    r->classes = classes;
+    r->block_length = block_length;
+    r->class_state = prc__alloc(&r->allocator, classes * block_length,
+                                sizeof *r->class_state, 0);
+    if (r->class_state == NULL)
+        return PRC_E_NOMEM;
+    memcpy(r->class_state, state,
+           classes * block_length * sizeof *r->class_state);
+    return PRC_OK;
+}
+
+prc_status prc_accumulator_finalize(const prc_accumulator *acc,
+                                    prc_result **out)
+{
+    struct source src;
+    uint64_t *micro = NULL;
+    prc_result *r = NULL;
+    prc_status status;
+    size_t c, i;
+
+    if (acc == NULL || out == NULL)
+        return PRC_E_NULL;
+    src.block = acc->state;
+    src.thresholds = acc->thresholds;
+    src.rows = acc->rows;
+    src.slots = acc->slots;
+    src.cells = acc->cells;
+    src.per_image = acc->per_image;
+    src.zero_division = acc->zero_division;
+
+    /* With several classes the result itself is the pooled one-vs-rest
+     * problem: the sum of the classes' blocks. */
+    if (acc->classes > 1) {
+        micro = prc__alloc(&acc->allocator, acc->block_length,
+                           sizeof *micro, 1);
+        if (micro == NULL)
+            return PRC_E_NOMEM;
+        for (c = 0; c < acc->classes; c++)
+            for (i = 0; i < acc->block_length; i++)
+                micro[i] += acc->state[c * acc->block_length + i];
+        src.block = micro;
+    }
+    status = build(&acc->allocator, &acc->options, &src, &r);
+    prc__free(&acc->allocator, micro);
+    if (status == PRC_OK)
+        status = keep_classes(r, acc->state, acc->classes,
+                              acc->block_length);
+    if (status != PRC_OK) {
+        prc_result_free(r);
+        return status;
+    }
+
+    if (acc->classes > 1)
+        class_means(r, &src);
+    *out = r;
+    return PRC_OK;
+}
+
+size_t prc_result_classes(const prc_result *result)
+{
+    return result == NULL ? 0 : result->classes;
+}
+
+prc_status prc_result_class(const prc_result *result, size_t class_index,
+                            prc_result **out)
+{
+    prc_options options;
+    struct source src;
+    prc_result *r = NULL;
+    prc_status status;
+
+    if (result == NULL || out == NULL)
+        return PRC_E_NULL;
+    if (class_index >= result->classes)
+        return PRC_E_INDEX;
+
+    src.block = result->class_state + class_index * result->block_length;
+    src.thresholds = result->values[VALUE_THRESHOLD];
+    src.rows = result->rows;
+    src.slots = result->rows + 1;
+    src.cells = 2 * src.slots + 2;
+    src.per_image = result->per_image;
+    src.zero_division = zero_division_value(
+        result->options.value[PRC_OPT_ZERO_DIVISION]);
+    options = result->options;
+    options.value[PRC_OPT_CLASSES] = 1;
+    options.value[PRC_OPT_MULTILABEL] = 0;
+    status = build(&result->allocator, &options, &src, &r);
+    if (status == PRC_OK)
+        status = keep_classes(r, src.block, 1, result->block_length);
+    if (status != PRC_OK) {
+        prc_result_free(r);
+        return status;
+    }
     *out = r;
     return PRC_OK;
 }

@@ -1,24 +1,30 @@
 /*
  * serialize.c - the portable byte format of an accumulator.
  *
- * Format version 1, every integer little endian:
+ * Format version 2, every integer little endian:
  *
  *   offset      size  field
  *   0           8     magic "PRCURVE" followed by a zero byte
- *   8           4     format version, 1
- *   12          4     option count n (7 in version 1)
+ *   8           4     format version, 2
+ *   12          4     option count n (11 in version 2)
  *   16          8n    option values, int64, options 1..n in number order
  *   16+8n       8     state length L, in values
  *   24+8n       8L    state values, uint64 (see prc_accumulator_state)
  *   24+8n+8L    8     checksum: 64-bit FNV-1a of every byte before it
  *
- * A reader accepts every version up to its own and rejects newer ones.
+ * Version 1 is the same with 7 options (no classes).  The execution
+ * options (kernel, threads) are written but not read back: the reader's
+ * own defaults apply.  A reader accepts every version up to its own and
+ * rejects newer ones.
  */
 #include <string.h>
 
 #include "internal.h"
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
+
+/* Options stored by each format version. */
+static const size_t options_of_version[FORMAT_VERSION + 1] = {0, 7, 11};
 #define HEADER_SIZE 16
 static const unsigned char magic[8] = {'P', 'R', 'C', 'U', 'R', 'V', 'E', 0};
 
@@ -72,7 +78,7 @@ prc_status prc_accumulator_serialize(const prc_accumulator *acc,
 
     if (acc == NULL || size == NULL)
         return PRC_E_NULL;
-    needed = serialized_size(PRC__SEMANTIC_OPTIONS, acc->state_length);
+    needed = serialized_size(PRC__OPTION_MAX, acc->state_length);
     *size = needed;
     if (buffer == NULL)
         return PRC_OK;
@@ -81,9 +87,9 @@ prc_status prc_accumulator_serialize(const prc_accumulator *acc,
 
     memcpy(p, magic, sizeof magic);
     put_le(p + 8, FORMAT_VERSION, 4);
-    put_le(p + 12, PRC__SEMANTIC_OPTIONS, 4);
+    put_le(p + 12, PRC__OPTION_MAX, 4);
     p += HEADER_SIZE;
-    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++, p += 8)
+    for (i = 1; i <= PRC__OPTION_MAX; i++, p += 8)
         put_le(p, (uint64_t)acc->options.value[i], 8);
     put_le(p, acc->state_length, 8);
     p += 8;
@@ -93,22 +99,23 @@ prc_status prc_accumulator_serialize(const prc_accumulator *acc,
     return PRC_OK;
 }
 
-/* Reads and checks the header and options of a version 1 state. */
+/* Reads and checks the header and the `count` options of a state. */
 static prc_status read_options(const unsigned char *p, size_t size,
-                               prc_options *options, uint64_t *length)
+                               size_t count, prc_options *options,
+                               uint64_t *length)
 {
     size_t i;
 
-    if (get_le(p + 12, 4) != PRC__SEMANTIC_OPTIONS
-        || size < serialized_size(PRC__SEMANTIC_OPTIONS, 0))
+    if (get_le(p + 12, 4) != count || size < serialized_size(count, 0))
         return PRC_E_FORMAT;
-    for (i = 1; i <= PRC__SEMANTIC_OPTIONS; i++) {
+    for (i = 1; i <= count; i++) {
         int64_t value = (int64_t)get_le(p + HEADER_SIZE + 8 * (i - 1), 8);
 
-        if (prc_options_set(options, (prc_option)i, value) != PRC_OK)
+        if (PRC__SEMANTIC(i)
+            && prc_options_set(options, (prc_option)i, value) != PRC_OK)
             return PRC_E_FORMAT;
     }
-    *length = get_le(p + HEADER_SIZE + 8 * PRC__SEMANTIC_OPTIONS, 8);
+    *length = get_le(p + HEADER_SIZE + 8 * count, 8);
     return PRC_OK;
 }
 
@@ -120,7 +127,7 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
     prc_accumulator *acc;
     uint64_t version, length;
     prc_status status;
-    size_t i;
+    size_t i, count;
 
     if (out == NULL || buffer == NULL)
         return PRC_E_NULL;
@@ -136,21 +143,24 @@ prc_status prc_accumulator_deserialize(prc_accumulator **out,
     for (i = 1; i <= PRC__OPTION_MAX; i++)
         prc_option_bounds((prc_option)i, NULL, NULL, &options.value[i]);
     options.allocator = prc__default_allocator();
-    status = read_options(p, size, &options, &length);
+    count = options_of_version[version];
+    status = read_options(p, size, count, &options, &length);
     if (status != PRC_OK)
         return status;
     /* The declared length must be the one these options give, and the
      * buffer exactly that long, before anything is allocated. */
     if (length != prc__state_length(&options)
-        || serialized_size(PRC__SEMANTIC_OPTIONS, length) != size)
+        || serialized_size(count, length) != size)
         return PRC_E_FORMAT;
     if (get_le(p + size - 8, 8) != fnv1a(p, size - 8))
         return PRC_E_CHECKSUM;
 
     status = prc_accumulator_create(&acc, &options);
+    if (status == PRC_E_OPTION_VALUE)
+        return PRC_E_FORMAT; /* options that do not go together */
     if (status != PRC_OK)
         return status;
-    p += serialized_size(PRC__SEMANTIC_OPTIONS, 0) - 8;
+    p += serialized_size(count, 0) - 8;
     for (i = 0; i < length; i++)
         acc->state[i] = get_le(p + 8 * i, 8);
     status = prc__check_state(acc, acc->state);
