@@ -628,7 +628,7 @@ static void test_bad_arguments(void **state)
                   PRC_E_COLUMN);
     ASSERT_STATUS(prc_result_counts(r, PRC_COL_IOU, 0, 1, u), PRC_E_COLUMN);
     ASSERT_STATUS(prc_result_column(r, PRC_COL_IOU, 3, 3, d), PRC_E_INDEX);
-    ASSERT_STATUS(prc_result_metric(r, (prc_metric)19, &v), PRC_E_COLUMN);
+    ASSERT_STATUS(prc_result_metric(r, (prc_metric)22, &v), PRC_E_COLUMN);
     prc_result_free(r);
 }
 

@@ -66,7 +66,8 @@ static void round_trip_is_identical(void **unused)
 
         /* The magic and the version stand where the format says. */
         assert_memory_equal(bytes, "PRCURVE", 8);
-        assert_int_equal(bytes[8], 1);
+        assert_int_equal(bytes[8], 2);
+        assert_int_equal(bytes[12], 11);
         free(again);
         free(bytes);
         prc_accumulator_free(back);
@@ -172,10 +173,13 @@ static void hostile_headers_are_refused(void **unused)
                       expected);                                              \
     } while (0)
 
-    REFUSED(copy[8] = 2, PRC_E_VERSION);        /* a newer format */
+    REFUSED(copy[8] = 3, PRC_E_VERSION);        /* a newer format */
+    REFUSED(copy[8] = 1, PRC_E_FORMAT);         /* 1 has 7 options */
     REFUSED(copy[11] = 0x80, PRC_E_VERSION);
     REFUSED(copy[8] = 0, PRC_E_FORMAT);         /* version 0 */
     REFUSED(copy[12] = 8, PRC_E_FORMAT);        /* option count */
+    /* Option 10, classes: 3 would need a longer state. */
+    REFUSED(put_le64(copy + 16 + 8 * 9, 3), PRC_E_FORMAT);
     REFUSED(copy[0] = 'p', PRC_E_FORMAT);       /* magic */
     /* Options start at byte 16, bins first: 0, and 2^24 + 1. */
     REFUSED(put_le64(copy + 16, 0), PRC_E_FORMAT);
@@ -187,9 +191,9 @@ static void hostile_headers_are_refused(void **unused)
     REFUSED(put_le64(copy + 24, 2), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 40, 1), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 64, 2), PRC_E_FORMAT);
-    /* The state length, at 16 + 8 * 7, off by one either way. */
-    REFUSED(copy[72] ^= 1, PRC_E_FORMAT);
-    REFUSED(put_le64(copy + 72, UINT64_MAX), PRC_E_FORMAT);
+    /* The state length, at 16 + 8 * 11, off by one either way. */
+    REFUSED(copy[104] ^= 1, PRC_E_FORMAT);
+    REFUSED(put_le64(copy + 104, UINT64_MAX), PRC_E_FORMAT);
 #undef REFUSED
 
     /* Trailing bytes after a valid state. */
@@ -221,8 +225,8 @@ static void resealed_counts_are_checked(void **unused)
     bytes = scale_serialize(acc, &size);
     copy = malloc(size);
     assert_non_null(copy);
-    /* State values run from byte 80 to the checksum. */
-    for (at = 80; at + 8 < size; at += 8) {
+    /* State values run from byte 112 to the checksum. */
+    for (at = 112; at + 8 < size; at += 8) {
         prc_status status;
 
         memcpy(copy, bytes, size);

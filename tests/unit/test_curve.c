@@ -590,10 +590,10 @@ static void test_result_getters(void **state)
                                  PRC_E_NOT_ENABLED)));
     /* Unknown metric: *out untouched.  Unknown tally. */
     ASSERT_STATUS(prc_result_metric(res, (prc_metric)0, &v), PRC_E_COLUMN);
-    ASSERT_STATUS(prc_result_metric(res, (prc_metric)19, &v), PRC_E_COLUMN);
+    ASSERT_STATUS(prc_result_metric(res, (prc_metric)22, &v), PRC_E_COLUMN);
     assert_true(v == -5.0);
     ASSERT_STATUS(prc_result_tally(res, (prc_tally)0, u), PRC_E_COLUMN);
-    ASSERT_STATUS(prc_result_tally(res, (prc_tally)8, u), PRC_E_COLUMN);
+    ASSERT_STATUS(prc_result_tally(res, (prc_tally)9, u), PRC_E_COLUMN);
     /* NULLs. */
     ASSERT_STATUS(prc_result_column(NULL, PRC_COL_TP, 0, 1, d), PRC_E_NULL);
     ASSERT_STATUS(prc_result_column(res, PRC_COL_TP, 0, 1, NULL),
