@@ -231,7 +231,19 @@ typedef enum prc_option {
     /* 1 for multi-label maps: labels hold C binary masks (0, 1 or the
      * ignore label each), laid out like the scores; class c is positive
      * wherever mask c is 1.  0 (default): class indices. */
-    PRC_OPT_MULTILABEL = 11
+    PRC_OPT_MULTILABEL = 11,
+    /* Bootstrap replicates K, 0 (default, none) .. 1000: every image is
+     * also added to K replicate histograms, each time with its own
+     * Poisson(1) weight (an online bootstrap over images), for confidence
+     * intervals (prc_result_interval).  Memory grows by 16 * B bytes per
+     * replicate and class, and each image costs O(K * B) more. */
+    PRC_OPT_BOOTSTRAP = 12,
+    /* Seed of the bootstrap weights, 0 .. 2^63 - 1, default 0.  An image's
+     * weights depend only on the seed and on the image's own histogram,
+     * so they do not depend on how the data is split into batches, in
+     * which order it comes, or over how many accumulators it is spread
+     * before merging (identical images get identical weights). */
+    PRC_OPT_SEED = 13
 } prc_option;
 
 /* Values of PRC_OPT_KERNEL. */
@@ -672,6 +684,22 @@ PRC_API size_t prc_result_classes(const prc_result *result);
  * PRC_E_NULL, PRC_E_INDEX or PRC_E_NOMEM.  Since 0.1.0. */
 PRC_API prc_status prc_result_class(const prc_result *result,
                                     size_t class_index, prc_result **out);
+
+/*
+ * A percentile bootstrap confidence interval of a summary: the summary is
+ * computed on each of the K replicate histograms (PRC_OPT_BOOTSTRAP), and
+ * [*lo, *hi] are their (1 - level) / 2 and (1 + level) / 2 quantiles,
+ * linearly interpolated between order statistics (NumPy's default
+ * percentile).  Replicates where the summary is undefined (no positive)
+ * are left out.  metric: PRC_AVERAGE_PRECISION, PRC_AUPRC_TRAPEZOID,
+ * PRC_BEST_F1 or PRC_AUROC.  level in (0, 1).  Returns PRC_OK; PRC_E_NULL;
+ * PRC_E_COLUMN for another metric; PRC_E_ARGUMENT for a level outside
+ * (0, 1); PRC_E_NOT_ENABLED without replicates; PRC_E_NO_POSITIVES when
+ * no replicate defines it (*lo and *hi NaN then).  Since 0.1.0.
+ */
+PRC_API prc_status prc_result_interval(const prc_result *result,
+                                       prc_metric metric, double level,
+                                       double *lo, double *hi);
 
 /* ------------------------------------------------------------------------ */
 /* Analytics                                                                */

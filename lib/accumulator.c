@@ -24,7 +24,8 @@ size_t prc__block_length(const prc_options *options)
     size_t cells = 2 * (bins + 2) + 2;
 
     return PRC__STATE_HEADER + cells
-           + (options->value[PRC_OPT_PER_IMAGE] ? 6 * (bins + 1) : 0);
+           + (options->value[PRC_OPT_PER_IMAGE] ? 6 * (bins + 1) : 0)
+           + (size_t)options->value[PRC_OPT_BOOTSTRAP] * 2 * (bins + 2);
 }
 
 size_t prc__state_length(const prc_options *options)
@@ -33,11 +34,10 @@ size_t prc__state_length(const prc_options *options)
            * prc__block_length(options);
 }
 
-/* Sets the sizes and points the views into one freshly allocated state. */
+/* Allocates the state and the tables. */
 static int allocate_arrays(prc_accumulator *acc)
 {
     size_t rows = acc->rows;
-    uint64_t *per_image;
 
     acc->block_length = prc__block_length(&acc->options);
     acc->state_length = prc__state_length(&acc->options);
@@ -45,7 +45,7 @@ static int allocate_arrays(prc_accumulator *acc)
                                  sizeof *acc->thresholds, 0);
     acc->state = prc__alloc(&acc->allocator, acc->state_length,
                             sizeof *acc->state, 1);
-    if (acc->per_image)
+    if (acc->per_image || acc->replicates)
         acc->image_counts = prc__alloc(&acc->allocator, acc->cells,
                                        sizeof *acc->image_counts, 0);
     if (acc->threads > 1)
@@ -54,20 +54,9 @@ static int allocate_arrays(prc_accumulator *acc)
                                       * sizeof *acc->workers,
                                   0);
     if (acc->thresholds == NULL || acc->state == NULL
-        || (acc->per_image && acc->image_counts == NULL)
+        || ((acc->per_image || acc->replicates) && acc->image_counts == NULL)
         || (acc->threads > 1 && acc->workers == NULL))
         return 0;
-
-    acc->counts = acc->state + PRC__STATE_HEADER;
-    if (!acc->per_image)
-        return 1;
-    per_image = acc->counts + acc->cells;
-    acc->precision_hi = per_image;
-    acc->precision_lo = per_image + rows;
-    acc->recall_hi = per_image + 2 * rows;
-    acc->recall_lo = per_image + 3 * rows;
-    acc->precision_nan = per_image + 4 * rows;
-    acc->recall_nan = per_image + 5 * rows;
     return 1;
 }
 
@@ -118,10 +107,14 @@ prc_status prc_accumulator_create(prc_accumulator **out,
     acc->cells = 2 * acc->slots + 2;
     acc->rule = (int)acc->options.value[PRC_OPT_RULE];
     acc->per_image = acc->options.value[PRC_OPT_PER_IMAGE] != 0;
+    acc->whole_images = acc->per_image
+                        || acc->options.value[PRC_OPT_BOOTSTRAP] != 0;
     acc->zero_division =
         zero_division_value(acc->options.value[PRC_OPT_ZERO_DIVISION]);
     acc->threads = (int)acc->options.value[PRC_OPT_THREADS];
     acc->classes = (size_t)acc->options.value[PRC_OPT_CLASSES];
+    acc->replicates = (size_t)acc->options.value[PRC_OPT_BOOTSTRAP];
+    acc->seed = (uint64_t)acc->options.value[PRC_OPT_SEED];
     acc->multilabel = acc->options.value[PRC_OPT_MULTILABEL] != 0;
     acc->kernel = prc__resolve_kernel(
         (int)acc->options.value[PRC_OPT_KERNEL]);
@@ -226,6 +219,8 @@ prc_status prc__check_block(const prc_accumulator *acc,
 {
     const uint64_t *counts = state + PRC__STATE_HEADER;
     const uint64_t *per_image = counts + acc->cells;
+    const uint64_t *replicates = per_image + (acc->per_image ? 6 * acc->rows
+                                                            : 0);
     uint64_t images = state[PRC__IMAGES];
     uint64_t with_positives, all, negatives, positives;
     size_t rows = acc->rows, i;
@@ -244,6 +239,11 @@ prc_status prc__check_block(const prc_accumulator *acc,
     if (with_positives > positives || (positives > 0 && with_positives == 0))
         return PRC_E_STATE;
 
+    /* Replicate histograms: sums that must not wrap (their weights are
+     * random, so nothing ties them to the counts exactly). */
+    for (i = 0; i < acc->replicates; i++)
+        if (!sum_of(replicates + 2 * i * acc->slots, 2 * acc->slots, &all))
+            return PRC_E_STATE;
     if (!acc->per_image)
         return state[PRC__AP_HI] == 0 && state[PRC__AP_LO] == 0
                    ? PRC_OK : PRC_E_STATE;

@@ -483,6 +483,61 @@ static void fold_image(const prc_accumulator *acc, uint64_t *state,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Bootstrap replicates                                                     */
+/* ------------------------------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15u;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+    return x ^ (x >> 31);
+}
+
+/*
+ * The Poisson(1) weight of an image in replicate r: by inversion of a
+ * uniform number drawn from splitmix64 of (seed, the image's histogram,
+ * r).  Only these inputs decide it, so batches, order and merging do not.
+ */
+static uint64_t poisson_weight(uint64_t seed, uint64_t image_hash, size_t r)
+{
+    uint64_t bits = splitmix64(seed ^ splitmix64(image_hash + r));
+    double u = (double)(bits >> 11) * 0x1p-53;
+    double p = 0.36787944117144233; /* e^-1 */
+    double cdf = p;
+    uint64_t k = 0;
+
+    while (u >= cdf && k < 64) {
+        k++;
+        p /= (double)k;
+        cdf += p;
+    }
+    return k;
+}
+
+/* Adds (or removes) one image's histogram to every replicate with its
+ * weight. */
+static void fold_replicates(const prc_accumulator *acc, uint64_t *state,
+                            const uint64_t *image, uint64_t sign)
+{
+    size_t n = 2 * acc->slots, r, i;
+    uint64_t *replicate = state + PRC__STATE_HEADER + acc->cells
+                          + (acc->per_image ? 6 * acc->rows : 0);
+    uint64_t hash = 14695981039346656037u;
+
+    for (i = 0; i < n; i++)
+        hash = splitmix64(hash ^ image[i]);
+    for (r = 0; r < acc->replicates; r++, replicate += n) {
+        uint64_t w = poisson_weight(acc->seed, hash, r) * sign;
+
+        if (w == 0)
+            continue;
+        for (i = 0; i < n; i++)
+            replicate[i] += image[i] * w;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Whole images                                                             */
 /* ------------------------------------------------------------------------ */
 
@@ -500,7 +555,7 @@ static int feed_image(const struct feed *f, const struct sink *sink,
     unsigned seen = 0;
     size_t i;
 
-    if (!acc->per_image) {
+    if (!acc->whole_images) {
         if (!count_run(f, image * f->plane, f->plane, counts, sign, &seen,
                        bad_at))
             return 0;
@@ -515,8 +570,12 @@ static int feed_image(const struct feed *f, const struct sink *sink,
     for (i = 0; i < acc->cells; i++)
         counts[i] += sink->scratch[i] * sign;
     tally_image(sink->state, seen, sign);
-    if (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
+    if (!(seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE)))
+        return 1;
+    if (acc->per_image)
         fold_image(acc, sink->state, sink->scratch, sign);
+    if (acc->replicates)
+        fold_replicates(acc, sink->state, sink->scratch, sign);
     return 1;
 }
 
@@ -536,7 +595,7 @@ static int feed_serial(const struct feed *f, size_t *bad_at)
 
     for (undo = 0; undo < image; undo++)
         feed_image(f, &sink, undo, UINT64_MAX, &unused);
-    if (!f->acc->per_image && *bad_at > image * f->plane)
+    if (!f->acc->whole_images && *bad_at > image * f->plane)
         count_run(f, image * f->plane, *bad_at - image * f->plane,
                   sink.state + PRC__STATE_HEADER, UINT64_MAX, &seen,
                   &unused);
@@ -607,7 +666,7 @@ static void *run_worker(void *arg)
 {
     struct worker *w = arg;
 
-    if (w->f->acc->per_image)
+    if (w->f->acc->whole_images)
         run_images(w);
     else
         run_pixels(w);
@@ -655,7 +714,7 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
 {
     prc_accumulator *acc = f->acc;
     struct worker w[PRC__MAX_THREADS];
-    size_t total = acc->per_image ? f->batch->images
+    size_t total = acc->whole_images ? f->batch->images
                                   : f->batch->images * f->plane;
     size_t stride = acc->block_length + acc->cells, j;
     int n = acc->threads, i, started;
@@ -690,7 +749,7 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
     for (i = 0; i < n; i++)
         for (j = 0; j < acc->block_length; j++)
             f->block[j] += w[i].sink.state[j];
-    if (!acc->per_image)
+    if (!acc->whole_images)
         tally_edges(f->block, w, n);
     return 1;
 }

@@ -26,7 +26,7 @@ void prc__free(const prc__allocator *a, void *pointer);
 /* Options are stored by their number; slot 0 is unused.  Merging compares
  * the semantic ones; serialization stores them all and reads back only the
  * semantic ones. */
-#define PRC__OPTION_MAX 11
+#define PRC__OPTION_MAX 13
 
 /* Whether an option decides what is counted (else only how fast). */
 #define PRC__SEMANTIC(option) \
@@ -75,6 +75,9 @@ size_t prc__dtype_size(prc_dtype dtype);
  *   counts       2 * slots + 2: the histogram (see below)
  *   per-image    6 * rows, only in per-image mode: precision and recall
  *                sums as two limbs each, then NaN counts (see fixed point)
+ *   replicates   K * 2 * slots, with K bootstrap replicates: each a
+ *                negatives and a positives histogram, every image added
+ *                with its Poisson(1) weight
  *
  * The histogram holds negatives[slots], positives[slots], one cell for
  * ignored pixels and one for skipped ones.  A pixel's slot is the number of
@@ -106,6 +109,8 @@ struct prc_accumulator {
     size_t classes;
     int multilabel;
     size_t block_length; /* state values per class */
+    size_t replicates;   /* PRC_OPT_BOOTSTRAP */
+    uint64_t seed;
     size_t bins;
     size_t rows;         /* bins + 1 */
     size_t slots;        /* bins + 2 */
@@ -120,15 +125,10 @@ struct prc_accumulator {
 
     uint64_t *state;
     size_t state_length;
-    uint64_t *counts;        /* views into state */
-    uint64_t *precision_hi;  /* per-image mode only, NULL otherwise */
-    uint64_t *precision_lo;
-    uint64_t *recall_hi;
-    uint64_t *recall_lo;
-    uint64_t *precision_nan;
-    uint64_t *recall_nan;
+    int whole_images;        /* per-image mode or replicates: every image
+                                goes through the scratch histogram */
 
-    uint64_t *image_counts;  /* per-image scratch histogram, not state */
+    uint64_t *image_counts;  /* one image's scratch histogram, not state */
     int kernel;              /* enum prc_kernel, resolved */
     int threads;
     uint64_t *workers;       /* threads > 1: per thread a state, then a

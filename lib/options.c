@@ -27,6 +27,8 @@ static const struct option_spec option_specs[PRC__OPTION_MAX + 1] = {
     [PRC_OPT_THREADS] = {1, 256, 1},
     [PRC_OPT_CLASSES] = {1, 254, 1},
     [PRC_OPT_MULTILABEL] = {0, 1, 0},
+    [PRC_OPT_BOOTSTRAP] = {0, 1000, 0},
+    [PRC_OPT_SEED] = {0, INT64_MAX, 0},
 };
 
 int prc__option_valid(prc_option option)

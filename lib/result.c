@@ -4,6 +4,7 @@
  * computed once, when the result is made.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analytics.h"
@@ -22,7 +23,12 @@ struct prc_result {
     int per_image;
     size_t classes;
     size_t block_length;
-    uint64_t *class_state;  /* classes > 1: every class's block */
+    uint64_t *class_state;  /* every class's block */
+    size_t replicates;
+    /* Per summary with an interval, its defined values over the
+     * replicates, sorted, and how many there are. */
+    double *replicate_values;
+    size_t replicate_count[4];
     uint64_t *counts[COUNT_KINDS];
     double *values[VALUE_KINDS];
     double metric[METRIC_MAX + 1];
@@ -51,8 +57,13 @@ struct source {
     const double *thresholds; /* rows values */
     size_t rows, slots, cells;
     int per_image;
+    size_t replicates;
     double zero_division;
 };
+
+/* The summaries prc_result_interval knows, in replicate_values order. */
+static const prc_metric interval_metrics[4] = {
+    PRC_AVERAGE_PRECISION, PRC_AUPRC_TRAPEZOID, PRC_BEST_F1, PRC_AUROC};
 
 static const uint64_t *counts_of(const struct source *s)
 {
@@ -271,7 +282,97 @@ void prc_result_free(prc_result *result)
     prc__free(&result->allocator, result->counts[0]);
     prc__free(&result->allocator, result->values[0]);
     prc__free(&result->allocator, result->class_state);
+    prc__free(&result->allocator, result->replicate_values);
     prc__free(&result->allocator, result);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The four interval summaries of one histogram (negatives, positives):
+ * AP, trapezoidal AUPRC, best F1 and AUROC, NaN where undefined.  The
+ * same definitions as the result's own (README), from the counts alone.
+ */
+static void summaries(const uint64_t *neg, const uint64_t *pos, size_t slots,
+                      double zd, double *out)
+{
+    uint64_t positives = 0, negatives = 0, tp = 0, fp = 0;
+    double area = 0.0, pairs = 0.0, best = 0.0, below = 0.0;
+    double last_precision = 0.0, last_recall = 0.0;
+    size_t k;
+
+    for (k = 0; k < slots; k++) {
+        positives += pos[k];
+        negatives += neg[k];
+    }
+    out[0] = out[1] = out[2] = out[3] = NAN;
+    if (positives == 0)
+        return;
+
+    /* Rows from the highest threshold down: row k counts slots above k. */
+    for (k = slots - 1; k-- > 0;) {
+        double precision, recall, f1;
+
+        tp += pos[k + 1];
+        fp += neg[k + 1];
+        precision = tp + fp ? (double)tp / (double)(tp + fp) : zd;
+        recall = (double)tp / (double)positives;
+        f1 = 2.0 * (double)tp / ((double)tp + (double)fp + (double)positives);
+        if (f1 > best)
+            best = f1;
+        if (k + 2 < slots)
+            area += (recall - last_recall) * (precision + last_precision)
+                    / 2.0;
+        last_precision = precision;
+        last_recall = recall;
+    }
+    /* AUROC by pairs: a positive beats the negatives of lower slots, and
+     * ties half. */
+    for (k = 0; k < slots; k++) {
+        pairs += (double)pos[k] * (below + (double)neg[k] / 2.0);
+        below += (double)neg[k];
+    }
+    out[0] = prc__average_precision(neg, pos, slots, positives);
+    out[1] = area;
+    out[2] = best;
+    out[3] = negatives ? pairs / ((double)positives * (double)negatives)
+                       : NAN;
+}
+
+/* The interval summaries of every replicate of `src`, sorted. */
+static prc_status compute_replicates(prc_result *r, const struct source *src)
+{
+    const uint64_t *replicate = counts_of(src) + src->cells
+                                + (src->per_image ? 6 * src->rows : 0);
+    size_t k = src->replicates, i, m;
+
+    r->replicates = k;
+    if (k == 0)
+        return PRC_OK;
+    r->replicate_values = prc__alloc(&r->allocator, 4 * k, sizeof(double),
+                                     0);
+    if (r->replicate_values == NULL)
+        return PRC_E_NOMEM;
+
+    for (i = 0; i < k; i++, replicate += 2 * src->slots) {
+        double value[4];
+
+        summaries(replicate, replicate + src->slots, src->slots,
+                  src->zero_division, value);
+        for (m = 0; m < 4; m++)
+            if (value[m] == value[m])
+                r->replicate_values[m * k + r->replicate_count[m]++] =
+                    value[m];
+    }
+    for (m = 0; m < 4; m++)
+        qsort(r->replicate_values + m * k, r->replicate_count[m],
+              sizeof(double), compare_doubles);
+    return PRC_OK;
 }
 
 /* Makes a one-block result from `src`. */
@@ -305,6 +406,10 @@ static prc_status build(const prc__allocator *a, const prc_options *options,
     compute_pooled_metrics(r, src);
     compute_image_metrics(r, src);
     compute_analytics(r);
+    if (compute_replicates(r, src) != PRC_OK) {
+        prc_result_free(r);
+        return PRC_E_NOMEM;
+    }
     set_metric(r, PRC_MEAN_AP_MACRO, r->metric[PRC_AVERAGE_PRECISION],
                r->metric_status[PRC_AVERAGE_PRECISION]);
     set_metric(r, PRC_MEAN_AP_WEIGHTED, r->metric[PRC_AVERAGE_PRECISION],
@@ -382,6 +487,7 @@ prc_status prc_accumulator_finalize(const prc_accumulator *acc,
     src.slots = acc->slots;
     src.cells = acc->cells;
     src.per_image = acc->per_image;
+    src.replicates = acc->replicates;
     src.zero_division = acc->zero_division;
 
     /* With several classes the result itself is the pooled one-vs-rest
@@ -436,6 +542,7 @@ prc_status prc_result_class(const prc_result *result, size_t class_index,
     src.slots = result->rows + 1;
     src.cells = 2 * src.slots + 2;
     src.per_image = result->per_image;
+    src.replicates = result->replicates;
     src.zero_division = zero_division_value(
         result->options.value[PRC_OPT_ZERO_DIVISION]);
     options = result->options;
@@ -580,4 +687,44 @@ prc_status prc_result_get_option(const prc_result *result,
     if (result == NULL)
         return PRC_E_NULL;
     return prc_options_get(&result->options, option, value);
+}
+
+prc_status prc_result_interval(const prc_result *result, prc_metric metric,
+                               double level, double *lo, double *hi)
+{
+    const double *values;
+    size_t n, m;
+    double position, lower, upper;
+
+    if (result == NULL || lo == NULL || hi == NULL)
+        return PRC_E_NULL;
+    for (m = 0; m < 4 && interval_metrics[m] != metric; m++)
+        ;
+    if (m == 4)
+        return PRC_E_COLUMN;
+    if (!(level > 0.0 && level < 1.0))
+        return PRC_E_ARGUMENT;
+    if (result->replicates == 0)
+        return PRC_E_NOT_ENABLED;
+
+    n = result->replicate_count[m];
+    values = result->replicate_values + m * result->replicates;
+    *lo = *hi = NAN;
+    if (n == 0)
+        return PRC_E_NO_POSITIVES;
+
+    /* Quantile q at position q * (n - 1), linearly interpolated. */
+    position = (1.0 - level) / 2.0 * (double)(n - 1);
+    lower = floor(position);
+    *lo = values[(size_t)lower]
+          + (position - lower)
+                * (values[(size_t)lower + ((size_t)lower + 1 < n)]
+                   - values[(size_t)lower]);
+    position = (1.0 + level) / 2.0 * (double)(n - 1);
+    upper = floor(position);
+    *hi = values[(size_t)upper]
+          + (position - upper)
+                * (values[(size_t)upper + ((size_t)upper + 1 < n)]
+                   - values[(size_t)upper]);
+    return PRC_OK;
 }

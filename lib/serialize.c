@@ -1,18 +1,19 @@
 /*
  * serialize.c - the portable byte format of an accumulator.
  *
- * Format version 2, every integer little endian:
+ * Format version 3, every integer little endian:
  *
  *   offset      size  field
  *   0           8     magic "PRCURVE" followed by a zero byte
- *   8           4     format version, 2
- *   12          4     option count n (11 in version 2)
+ *   8           4     format version, 3
+ *   12          4     option count n (13 in version 3)
  *   16          8n    option values, int64, options 1..n in number order
  *   16+8n       8     state length L, in values
  *   24+8n       8L    state values, uint64 (see prc_accumulator_state)
  *   24+8n+8L    8     checksum: 64-bit FNV-1a of every byte before it
  *
- * Version 1 is the same with 7 options (no classes).  The execution
+ * Versions 1 and 2 are the same with 7 options (no classes) and 11 (no
+ * bootstrap); this reader reads them all.  The execution
  * options (kernel, threads) are written but not read back: the reader's
  * own defaults apply.  A reader accepts every version up to its own and
  * rejects newer ones.
@@ -21,10 +22,10 @@
 
 #include "internal.h"
 
-#define FORMAT_VERSION 2
+#define FORMAT_VERSION 3
 
 /* Options stored by each format version. */
-static const size_t options_of_version[FORMAT_VERSION + 1] = {0, 7, 11};
+static const size_t options_of_version[FORMAT_VERSION + 1] = {0, 7, 11, 13};
 #define HEADER_SIZE 16
 static const unsigned char magic[8] = {'P', 'R', 'C', 'U', 'R', 'V', 'E', 0};
 
