@@ -25,8 +25,13 @@ struct eval_config {
     size_t n_labels;
     prc_options *options; /* bins, rule, ignore label, ... as given */
     int per_image;
+    int classes;      /* --classes C, or 0 without a class axis */
+    int layout;       /* PRC_LAYOUT_NCHW or _NHWC, for the class axis */
+    int multilabel;   /* labels are C binary masks laid out like scores */
+    int layout_given; /* --layout was given (it needs --classes) */
     int json;
     const char *csv; /* NULL for no CSV file */
+    const char *csv_classes; /* NULL for no per-class CSV file */
     const char *plot; /* NULL for no SVG plot */
     int plot_roc;     /* add the ROC panel to the plot */
     int keep_going;   /* warn about and skip bad or unmatched files */
@@ -103,7 +108,7 @@ prc_status eval_result_column(const prc_result *res, prc_column column,
 int eval_check_result(const struct eval_config *config,
                       const prc_result *res);
 
-/* Writes config->csv, if asked for.  Returns EVAL_OK, or EVAL_DATA_ERROR
+/* Writes config->csv and config->csv_classes, if asked for.  Returns EVAL_OK, or EVAL_DATA_ERROR
  * after printing why. */
 int eval_write_csv(const struct eval_config *config, const prc_result *res);
 

@@ -178,7 +178,9 @@ void eval_print_help(void)
 "  --quiet, -q          no progress bar (it is shown on stderr only when\n"
 "                       stderr is a terminal) and no warnings; errors are\n"
 "                       still printed\n"
-"\n"
+"\n",
+        stdout);
+    fputs(
 "Counting:\n"
 "  --bins N             thresholds k/N for k = 0..N (default 1000)\n"
 "  --rule ge|gt         predicted positive: score >= t (default) or > t\n"
@@ -187,28 +189,63 @@ void eval_print_help(void)
 "                       precision or recall where its denominator is 0\n"
 "                       (default 0)\n"
 "  --per-image          also the mean curve over images and mean image AP\n"
-"\n"
+"\n",
+        stdout);
+    fputs(
+"Classes:\n"
+"  --classes C          score maps hold C channels (softmax probabilities,\n"
+"                       say): .npy N x C x H x W, or C x H x W for one\n"
+"                       image (see --layout); labels are class indices\n"
+"                       0..C-1 (.npy, 8-bit or palette PNG, as VOC\n"
+"                       masks), the ignore label (255) counts nowhere.\n"
+"                       Each class gets its one-vs-rest curve and AP; the\n"
+"                       curve, AP and analytics reported at the top level\n"
+"                       (and in --csv) are then those of the pooled\n"
+"                       one-vs-rest curve, every (pixel, class) pair one\n"
+"                       sample: micro averaging.  C is 1..254\n"
+"  --layout nchw|nhwc   where the class axis lies: N x C x H x W (default)\n"
+"                       or N x H x W x C (C x H x W or H x W x C for one\n"
+"                       image); the arrays are read in place\n"
+"  --multilabel         labels are C binary masks (0, 1 or the ignore\n"
+"                       label), .npy laid out like the scores; class c is\n"
+"                       positive wherever mask c is 1\n"
+"\n",
+        stdout);
+    fputs(
 "Output:\n"
 "  --json               print one JSON object instead of the summary\n"
-"                       (undefined numbers are null)\n"
+"                       (undefined numbers are null): AP, AUROC, AP\n"
+"                       bounds, best F1/Dice/IoU, interpolated APs,\n"
+"                       calibration and ECE, the curve; with --classes\n"
+"                       also per-class APs and their macro, weighted and\n"
+"                       micro means\n"
 "  --csv FILE           write the curve table to FILE (undefined numbers\n"
-"                       are nan)\n"
+"                       are nan): counts, precision, recall, F1, TPR,\n"
+"                       FPR, Dice, IoU, specificity and accuracy\n"
+"  --csv-classes FILE   with --classes, write one row per class to FILE:\n"
+"                       its positives, AP, AUPRC, best F1 and AUROC\n"
 "  --plot FILE          draw the precision-recall curve as an SVG picture:\n"
 "                       AP, best F1, iso-F1 lines, the no-skill level, and\n"
-"                       with --per-image the mean per-image curve\n"
+"                       with --per-image the mean per-image curve; with\n"
+"                       --classes one line per class, its AP in the\n"
+"                       legend, and the pooled curve\n"
 "  --plot-roc           with --plot, add a ROC panel (AUROC) below\n"
 "  --help, -h           print this help and exit\n"
 "  --version            print the library version and exit\n"
 "\n"
 "Exit status: 0 on success, 1 on bad data, 2 on bad usage.\n"
-"\n"
+"\n",
+        stdout);
+    fputs(
 "Examples:\n"
 "  prcurve-eval --scores scores.npy --labels labels/slice_*.png\n"
 "  prcurve-eval --scores a.npy b.npy --labels a_mask.npy b_mask.npy \\\n"
 "      --bins 10000 --per-image --json --csv curve.csv\n"
 "  prcurve-eval --scores probs.npy --labels masks.npy --bins 99 --rule gt\n"
 "  prcurve-eval --scores preds/ --labels SegmentationObject/ --keep-going \\\n"
-"      --plot pr.svg --plot-roc\n",
+"      --plot pr.svg --plot-roc\n"
+"  prcurve-eval --scores softmax.npy --labels SegmentationClass/*.png \\\n"
+"      --classes 21 --layout nchw --json --csv-classes classes.csv\n",
         stdout);
 }
 
@@ -339,6 +376,42 @@ static int apply_csv(struct eval_config *config, const char *value)
     return EVAL_OK;
 }
 
+static int apply_csv_classes(struct eval_config *config, const char *value)
+{
+    if (value[0] == '\0') {
+        eval_error("--csv-classes needs a file name");
+        return EVAL_USAGE_ERROR;
+    }
+    config->csv_classes = value;
+    return EVAL_OK;
+}
+
+static int apply_classes(struct eval_config *config, const char *value)
+{
+    int64_t classes = 0;
+    int rc = set_number(config, PRC_OPT_CLASSES, "--classes", value, "");
+
+    if (rc == EVAL_OK)
+        prc_options_get(config->options, PRC_OPT_CLASSES, &classes);
+    config->classes = (int)classes;
+    return rc;
+}
+
+static int apply_layout(struct eval_config *config, const char *value)
+{
+    config->layout_given = 1;
+    if (strcmp(value, "nchw") == 0)
+        config->layout = PRC_LAYOUT_NCHW;
+    else if (strcmp(value, "nhwc") == 0)
+        config->layout = PRC_LAYOUT_NHWC;
+    else {
+        config->layout_given = 0;
+        eval_error("--layout must be nchw or nhwc, not '%s'", value);
+        return EVAL_USAGE_ERROR;
+    }
+    return EVAL_OK;
+}
+
 static int apply_plot(struct eval_config *config, const char *value)
 {
     if (value[0] == '\0') {
@@ -354,6 +427,10 @@ static int apply_flag(struct eval_config *config, const char *name)
     if (strcmp(name, "--per-image") == 0) {
         config->per_image = 1;
         return set_choice(config, PRC_OPT_PER_IMAGE, 1);
+    }
+    if (strcmp(name, "--multilabel") == 0) {
+        config->multilabel = 1;
+        return set_choice(config, PRC_OPT_MULTILABEL, 1);
     }
     if (strcmp(name, "--json") == 0)
         config->json = 1;
@@ -383,7 +460,11 @@ static const struct option_spec specs[] = {
     {"--rule", VALUE, apply_rule},
     {"--ignore", VALUE, apply_ignore},
     {"--zero-division", VALUE, apply_zero_division},
+    {"--classes", VALUE, apply_classes},
+    {"--layout", VALUE, apply_layout},
+    {"--multilabel", FLAG, NULL},
     {"--csv", VALUE, apply_csv},
+    {"--csv-classes", VALUE, apply_csv_classes},
     {"--plot", VALUE, apply_plot},
     {"--plot-roc", FLAG, NULL},
     {"--keep-going", FLAG, NULL},
@@ -479,6 +560,13 @@ static int check_complete(const struct eval_config *config)
     }
     if (config->n_labels == 0) {
         eval_error("no --labels files given (see --help)");
+        return EVAL_USAGE_ERROR;
+    }
+    if (config->classes == 0 && (config->multilabel || config->layout_given
+                                 || config->csv_classes != NULL)) {
+        eval_error("%s needs --classes C", config->multilabel
+                   ? "--multilabel" : config->layout_given ? "--layout"
+                   : "--csv-classes");
         return EVAL_USAGE_ERROR;
     }
     if (config->plot_roc && config->plot == NULL) {

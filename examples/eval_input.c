@@ -9,6 +9,11 @@
  * reads every supported element type (16-bit PNG samples as uint16)
  * itself.
  *
+ * With --classes, score arrays (and multi-label masks) carry a class axis
+ * as well, N x C x H x W or N x H x W x C (C x H x W or H x W x C for one
+ * image); they are fed in place, the library told the layout, and the
+ * images, height and width below are the spatial ones.
+ *
  * Pairing: with as many labels files as scores files, the i-th of each pair
  * up and must have the same shape; under --keep-going a pair with a bad
  * file is reported, counted and left out.  Otherwise both lists are taken
@@ -34,7 +39,8 @@ struct source {
     int png_bits; /* 8 or 16 for a score PNG, 0 otherwise */
     int bad;      /* reported under --keep-going and left out */
     enum npy_type type;
-    size_t ndim;
+    size_t ndim, dims[4]; /* as declared in the file */
+    size_t channels;      /* length of the class axis, 1 without one */
     size_t images, height, width;
 };
 
@@ -74,9 +80,59 @@ static void set_from_npy(struct source *src, const struct npy_info *info)
 {
     src->type = info->type;
     src->ndim = info->ndim;
+    memcpy(src->dims, info->dims, sizeof src->dims);
+    src->channels = 1;
     src->images = info->shape[0];
     src->height = info->shape[1];
     src->width = info->shape[2];
+}
+
+static void set_plane(struct source *src, enum npy_type type, size_t height,
+                      size_t width)
+{
+    src->type = type;
+    src->ndim = 2;
+    memset(src->dims, 0, sizeof src->dims);
+    src->dims[0] = height;
+    src->dims[1] = width;
+    src->channels = 1;
+    src->images = 1;
+    src->height = height;
+    src->width = width;
+}
+
+/* Whether a source carries a class axis: scores with --classes, and
+ * labels with --multilabel. */
+static int has_class_axis(const struct eval_config *config, int is_labels)
+{
+    return config->classes > 0 && (!is_labels || config->multilabel);
+}
+
+/* Reads the class axis out of an array's declared shape, by --layout. */
+static int set_class_axis(const struct eval_config *config,
+                          struct source *src, char *err, size_t err_size)
+{
+    const size_t *d = src->dims;
+    int nhwc = config->layout == PRC_LAYOUT_NHWC;
+    size_t first = src->ndim == 4 ? 1 : 0; /* after N */
+
+    if (src->ndim < 3) {
+        snprintf(err, err_size, "array has 2 dimensions; --classes needs "
+                 "%s, or %s for one image", nhwc ? "N x H x W x C"
+                 : "N x C x H x W", nhwc ? "H x W x C" : "C x H x W");
+        return -1;
+    }
+    src->images = src->ndim == 4 ? d[0] : 1;
+    src->channels = nhwc ? d[first + 2] : d[first];
+    src->height = nhwc ? d[first] : d[first + 1];
+    src->width = nhwc ? d[first + 1] : d[first + 2];
+    if (src->channels != (size_t)config->classes) {
+        snprintf(err, err_size, "the class axis (%s) has %zu entries but "
+                 "--classes is %d", nhwc ? "last" : src->ndim == 4
+                 ? "second" : "first", src->channels, config->classes);
+        return -1;
+    }
+    return 0;
 }
 
 /* Score PNGs: 8-bit grayscale as uint8 (v/255), 16-bit grayscale as
@@ -93,11 +149,8 @@ static int probe_score_png(struct source *src, char *err, size_t err_size)
         return -1;
     }
     src->png_bits = info.bits;
-    src->type = info.bits == 16 ? NPY_UINT16 : NPY_UINT8;
-    src->ndim = 2;
-    src->images = 1;
-    src->height = info.height;
-    src->width = info.width;
+    set_plane(src, info.bits == 16 ? NPY_UINT16 : NPY_UINT8, info.height,
+              info.width);
     return 0;
 }
 
@@ -113,16 +166,22 @@ static int is_label_type(enum npy_type type)
            || type == NPY_INT64;
 }
 
-static int probe_scores(const char *path, struct source *src, char *err,
-                        size_t err_size)
+static int probe_scores(const struct eval_config *config, const char *path,
+                        struct source *src, char *err, size_t err_size)
 {
     struct npy_info info;
+    int axis = has_class_axis(config, 0);
 
     src->path = path;
     src->is_png = starts_like_png(path);
+    if (src->is_png && axis) {
+        snprintf(err, err_size, "with --classes, scores must be .npy arrays "
+                 "with a class axis, not PNG");
+        return -1;
+    }
     if (src->is_png)
         return probe_score_png(src, err, err_size);
-    if (npy_probe(path, &info, err, err_size) != 0)
+    if (npy_probe_nd(path, axis ? 4 : 3, &info, err, err_size) != 0)
         return -1;
     if (!is_score_type(info.type)) {
         snprintf(err, err_size, "scores must be float16, float32, float64, "
@@ -130,27 +189,33 @@ static int probe_scores(const char *path, struct source *src, char *err,
         return -1;
     }
     set_from_npy(src, &info);
-    return 0;
+    return axis ? set_class_axis(config, src, err, err_size) : 0;
 }
 
-static int probe_labels(const char *path, struct source *src, char *err,
-                        size_t err_size)
+static int probe_labels(const struct eval_config *config, const char *path,
+                        struct source *src, char *err, size_t err_size)
 {
     struct npy_info info;
+    size_t height = 0, width = 0;
+    int axis = has_class_axis(config, 1);
 
     src->path = path;
     src->is_png = starts_like_png(path);
-    if (src->is_png && png_gray_probe(path, &src->height, &src->width, err,
+    if (src->is_png && axis) {
+        snprintf(err, err_size, "with --multilabel, labels must be .npy "
+                 "masks laid out like the scores, not PNG");
+        return -1;
+    }
+    if (src->is_png && png_gray_probe(path, &height, &width, err,
                                       err_size) == 0) {
-        src->type = NPY_UINT8;
-        src->ndim = 2;
-        src->images = 1;
+        set_plane(src, NPY_UINT8, height, width);
         return 0;
     }
-    if (!src->is_png && npy_probe(path, &info, err, err_size) == 0) {
+    if (!src->is_png
+        && npy_probe_nd(path, axis ? 4 : 3, &info, err, err_size) == 0) {
         if (is_label_type(info.type)) {
             set_from_npy(src, &info);
-            return 0;
+            return axis ? set_class_axis(config, src, err, err_size) : 0;
         }
         snprintf(err, err_size, "labels must be uint8, bool, int32 or "
                  "int64, not %s", npy_type_name(info.type));
@@ -162,14 +227,16 @@ static int probe_labels(const char *path, struct source *src, char *err,
 /* Pairing                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* The declared shape, e.g. "8 x 21 x 64 x 64". */
 static const char *shape_text(const struct source *src, char *buf,
                               size_t size)
 {
-    if (src->ndim == 3)
-        snprintf(buf, size, "%zu x %zu x %zu", src->images, src->height,
-                 src->width);
-    else
-        snprintf(buf, size, "%zu x %zu", src->height, src->width);
+    size_t i, at = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < src->ndim && at < size; i++)
+        at += (size_t)snprintf(buf + at, size - at, "%s%zu",
+                               i ? " x " : "", src->dims[i]);
     return buf;
 }
 
@@ -273,14 +340,16 @@ static int read_source(const struct source *src, struct npy_info *info,
     struct png_gray_info png;
 
     if (!src->is_png)
-        return npy_read(src->path, info, data, err, err_size);
+        return npy_read_nd(src->path, src->ndim == 4 ? 4 : 3, info, data,
+                           err, err_size);
 
     if (png_gray_load(src->path, &png, data, err, err_size) != 0)
         return -1;
     info->type = png.bits == 16 ? NPY_UINT16 : NPY_UINT8;
-    info->shape[0] = 1;
-    info->shape[1] = png.height;
-    info->shape[2] = png.width;
+    info->ndim = 2;
+    memset(info->dims, 0, sizeof info->dims);
+    info->dims[0] = png.height;
+    info->dims[1] = png.width;
     if (src->png_bits && png.palette) { /* a score map turned palette */
         free(*data);
         *data = NULL;
@@ -305,8 +374,8 @@ static int load(const struct eval_config *config, struct source *src,
         report(config, src, what);
         return EVAL_DATA_ERROR;
     }
-    if (info.type != src->type || info.shape[0] != src->images
-        || info.shape[1] != src->height || info.shape[2] != src->width) {
+    if (info.type != src->type || info.ndim != src->ndim
+        || memcmp(info.dims, src->dims, sizeof info.dims) != 0) {
         snprintf(what, sizeof what, "%s: file changed while being read",
                  src->path);
         report(config, src, what);
@@ -351,9 +420,9 @@ static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
 {
     size_t plane = c->s->height * c->s->width;
     const char *scores = (const char *)c->s_data + c->s_at * plane
-                         * npy_type_size(c->s->type);
+                         * c->s->channels * npy_type_size(c->s->type);
     const char *labels = (const char *)c->l_data + c->l_at * plane
-                         * npy_type_size(c->l->type);
+                         * c->l->channels * npy_type_size(c->l->type);
     char a[48], b[48], what[1024];
     prc_status status;
 
@@ -467,8 +536,8 @@ static int probe_all(const struct eval_config *config, struct source *s,
     for (i = 0; i < n + config->n_labels && rc == EVAL_OK; i++) {
         struct source *src = i < n ? &s[i] : &l[i - n];
         const char *path = i < n ? config->scores[i] : config->labels[i - n];
-        int bad = i < n ? probe_scores(path, src, err, sizeof err)
-                        : probe_labels(path, src, err, sizeof err);
+        int bad = i < n ? probe_scores(config, path, src, err, sizeof err)
+                        : probe_labels(config, path, src, err, sizeof err);
 
         if (bad) {
             snprintf(what, sizeof what, "%s: %s", path, err);
@@ -493,6 +562,8 @@ int eval_feed_files(const struct eval_config *config, prc_accumulator *acc)
 
     if (s == NULL || l == NULL || prc_batch_create(&batch) != PRC_OK)
         eval_error("out of memory");
+    else if (prc_batch_set_layout(batch, config->layout) != PRC_OK)
+        eval_error("unknown layout");
     else
         rc = probe_all(config, s, l);
 

@@ -4,6 +4,10 @@
  *
  * Curve columns are read from the result in blocks of rows, so that even a
  * curve of millions of thresholds is printed in little memory.
+ *
+ * With classes, everything at the top level reads the pooled one-vs-rest
+ * curve (micro averaging); each class's own numbers come from a result of
+ * that class alone (prc_result_class), made when it is printed.
  */
 #include "eval.h"
 
@@ -20,6 +24,8 @@
 struct block {
     size_t first, count;
     double threshold[BLOCK], precision[BLOCK], recall[BLOCK], f1[BLOCK];
+    double tpr[BLOCK], fpr[BLOCK], dice[BLOCK], iou[BLOCK];
+    double specificity[BLOCK], accuracy[BLOCK];
     uint64_t tp[BLOCK], fp[BLOCK], fn[BLOCK], tn[BLOCK];
     double image_precision[BLOCK], image_recall[BLOCK];
 };
@@ -38,6 +44,31 @@ static struct number metric(const prc_result *res, prc_metric which)
     if (n.status != PRC_OK)
         n.value = NAN;
     return n;
+}
+
+/* Groups of the reliability diagram in the report. */
+#define CALIBRATION_GROUPS 10
+
+/* The analytic columns, in CSV order. */
+static const struct {
+    prc_column column;
+    const char *name;
+} analytic_columns[6] = {
+    {PRC_COL_TPR, "tpr"}, {PRC_COL_FPR, "fpr"}, {PRC_COL_DICE, "dice"},
+    {PRC_COL_IOU, "iou"}, {PRC_COL_SPECIFICITY, "specificity"},
+    {PRC_COL_ACCURACY, "accuracy"}};
+
+static double *analytic_array(struct block *b, size_t i)
+{
+    double *arrays[6];
+
+    arrays[0] = b->tpr;
+    arrays[1] = b->fpr;
+    arrays[2] = b->dice;
+    arrays[3] = b->iou;
+    arrays[4] = b->specificity;
+    arrays[5] = b->accuracy;
+    return arrays[i];
 }
 
 static uint64_t tally(const prc_result *res, prc_tally which)
@@ -83,7 +114,7 @@ static prc_status read_block(const prc_result *res, int per_image,
                              size_t first, struct block *b)
 {
     size_t rows = prc_result_rows(res);
-    size_t n = rows - first < BLOCK ? rows - first : BLOCK;
+    size_t n = rows - first < BLOCK ? rows - first : BLOCK, i;
     prc_status s;
 
     b->first = first;
@@ -95,6 +126,9 @@ static prc_status read_block(const prc_result *res, int per_image,
         s = prc_result_column(res, PRC_COL_RECALL, first, n, b->recall);
     if (s == PRC_OK)
         s = prc_result_column(res, PRC_COL_F1, first, n, b->f1);
+    for (i = 0; i < 6 && s == PRC_OK; i++)
+        s = prc_result_column(res, analytic_columns[i].column, first, n,
+                              analytic_array(b, i));
     if (s == PRC_OK)
         s = prc_result_counts(res, PRC_COL_TP, first, n, b->tp);
     if (s == PRC_OK)
@@ -112,6 +146,20 @@ static prc_status read_block(const prc_result *res, int per_image,
     return s;
 }
 
+/* Class c's own result (free with prc_result_free), or NULL after
+ * printing why. */
+static prc_result *class_result(const prc_result *res, size_t c)
+{
+    prc_result *one = NULL;
+    prc_status s = prc_result_class(res, c, &one);
+
+    if (s != PRC_OK) {
+        eval_error("class %zu: %s", c, prc_status_message(s));
+        return NULL;
+    }
+    return one;
+}
+
 static int load_block(const prc_result *res, int per_image, size_t first,
                       struct block *b)
 {
@@ -126,7 +174,7 @@ int eval_check_result(const struct eval_config *config,
                       const prc_result *res)
 {
     struct block *b = malloc(sizeof *b);
-    size_t first;
+    size_t first, c;
     int rc = 0;
 
     if (b == NULL) {
@@ -137,6 +185,12 @@ int eval_check_result(const struct eval_config *config,
          first += BLOCK)
         rc = load_block(res, config->per_image, first, b);
     free(b);
+    for (c = 0; c < (size_t)config->classes && rc == 0; c++) {
+        prc_result *one = class_result(res, c);
+
+        rc = one != NULL ? 0 : -1;
+        prc_result_free(one);
+    }
     return rc == 0 ? EVAL_OK : EVAL_DATA_ERROR;
 }
 
@@ -162,6 +216,12 @@ static void csv_rows(FILE *f, const struct block *b, int per_image)
         csv_double(f, b->precision[i]);
         csv_double(f, b->recall[i]);
         csv_double(f, b->f1[i]);
+        csv_double(f, b->tpr[i]);
+        csv_double(f, b->fpr[i]);
+        csv_double(f, b->dice[i]);
+        csv_double(f, b->iou[i]);
+        csv_double(f, b->specificity[i]);
+        csv_double(f, b->accuracy[i]);
         if (per_image) {
             csv_double(f, b->image_precision[i]);
             csv_double(f, b->image_recall[i]);
@@ -170,11 +230,60 @@ static void csv_rows(FILE *f, const struct block *b, int per_image)
     }
 }
 
-int eval_write_csv(const struct eval_config *config, const prc_result *res)
+/* One row per class: class, positives, negatives, AP, AUPRC, best F1 and
+ * its threshold, AUROC. */
+static int csv_class_rows(FILE *f, const prc_result *res)
+{
+    static const prc_metric metrics[5] = {
+        PRC_AVERAGE_PRECISION, PRC_AUPRC_TRAPEZOID, PRC_BEST_F1,
+        PRC_BEST_F1_THRESHOLD, PRC_AUROC};
+    size_t c, i;
+
+    fputs("class,positives,negatives,average_precision,auprc_trapezoid,"
+          "best_f1,best_f1_threshold,auroc\n", f);
+    for (c = 0; c < prc_result_classes(res); c++) {
+        prc_result *one = class_result(res, c);
+
+        if (one == NULL)
+            return -1;
+        fprintf(f, "%zu,%" PRIu64 ",%" PRIu64, c, tally(one, PRC_POSITIVES),
+                tally(one, PRC_NEGATIVES));
+        for (i = 0; i < 5; i++)
+            csv_double(f, metric(one, metrics[i]).value);
+        fputc('\n', f);
+        prc_result_free(one);
+    }
+    return 0;
+}
+
+static int write_class_csv(const struct eval_config *config,
+                           const prc_result *res)
+{
+    FILE *f;
+    int rc;
+
+    if (config->csv_classes == NULL)
+        return EVAL_OK;
+    f = fopen(config->csv_classes, "w");
+    if (f == NULL) {
+        eval_error("%s: cannot create: %s", config->csv_classes,
+                   strerror(errno));
+        return EVAL_DATA_ERROR;
+    }
+    rc = csv_class_rows(f, res);
+    if ((ferror(f) | fclose(f)) != 0 && rc == 0) {
+        eval_error("%s: write failed", config->csv_classes);
+        rc = -1;
+    }
+    return rc == 0 ? EVAL_OK : EVAL_DATA_ERROR;
+}
+
+static int write_curve_csv(const struct eval_config *config,
+                           const prc_result *res)
 {
     struct block *b;
     FILE *f;
-    size_t first;
+    size_t first, i;
     int rc = 0;
 
     if (config->csv == NULL)
@@ -189,6 +298,8 @@ int eval_write_csv(const struct eval_config *config, const prc_result *res)
     }
 
     fputs("threshold,tp,fp,fn,tn,precision,recall,f1", f);
+    for (i = 0; i < 6; i++)
+        fprintf(f, ",%s", analytic_columns[i].name);
     fputs(config->per_image ? ",image_precision,image_recall\n" : "\n", f);
     for (first = 0; first < prc_result_rows(res) && rc == 0;
          first += BLOCK) {
@@ -203,6 +314,13 @@ int eval_write_csv(const struct eval_config *config, const prc_result *res)
         rc = -1;
     }
     return rc == 0 ? EVAL_OK : EVAL_DATA_ERROR;
+}
+
+int eval_write_csv(const struct eval_config *config, const prc_result *res)
+{
+    int rc = write_curve_csv(config, res);
+
+    return rc == EVAL_OK ? write_class_csv(config, res) : rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -281,6 +399,101 @@ static int json_per_image(const prc_result *res)
     return rc;
 }
 
+/* "name": {"threshold": t, "value": v} of a best-row metric pair. */
+static void json_best(const char *name, const prc_result *res,
+                      prc_metric value, prc_metric threshold,
+                      const char *after)
+{
+    printf("    \"%s\": {\"threshold\": ", name);
+    json_double(metric(res, threshold).value);
+    fputs(", \"value\": ", stdout);
+    json_double(metric(res, value).value);
+    printf("}%s\n", after);
+}
+
+static void json_calibration(const prc_result *res)
+{
+    double mean[CALIBRATION_GROUPS], rate[CALIBRATION_GROUPS];
+    uint64_t pixels[CALIBRATION_GROUPS];
+    size_t g;
+
+    fputs("  \"calibration\": [", stdout);
+    if (prc_result_calibration(res, CALIBRATION_GROUPS, mean, rate, pixels)
+        != PRC_OK) {
+        puts("],");
+        return;
+    }
+    for (g = 0; g < CALIBRATION_GROUPS; g++) {
+        fputs(g ? ",\n    {\"mean_score\": " : "\n    {\"mean_score\": ",
+              stdout);
+        json_double(mean[g]);
+        fputs(", \"positive_rate\": ", stdout);
+        json_double(rate[g]);
+        printf(", \"pixels\": %" PRIu64 "}", pixels[g]);
+    }
+    puts("\n  ],");
+}
+
+/* The analytics keys, each line ending in a comma. */
+static void json_analytics(const prc_result *res)
+{
+    fputs("  \"auroc\": ", stdout);
+    json_double(metric(res, PRC_AUROC).value);
+    fputs(",\n  \"ap_bounds\": [", stdout);
+    json_double(metric(res, PRC_AP_LOWER).value);
+    fputs(", ", stdout);
+    json_double(metric(res, PRC_AP_UPPER).value);
+    puts("],\n  \"best\": {");
+    json_best("f1", res, PRC_BEST_F1, PRC_BEST_F1_THRESHOLD, ",");
+    json_best("dice", res, PRC_BEST_DICE, PRC_BEST_DICE_THRESHOLD, ",");
+    json_best("iou", res, PRC_BEST_IOU, PRC_BEST_IOU_THRESHOLD, "");
+    fputs("  },\n  \"ap_voc11\": ", stdout);
+    json_double(metric(res, PRC_AP_VOC11).value);
+    fputs(",\n  \"ap_coco101\": ", stdout);
+    json_double(metric(res, PRC_AP_COCO101).value);
+    fputs(",\n  \"ap_interpolated\": ", stdout);
+    json_double(metric(res, PRC_AP_INTERPOLATED).value);
+    fputs(",\n  \"ece\": ", stdout);
+    json_double(metric(res, PRC_ECE).value);
+    puts(",");
+    json_calibration(res);
+}
+
+/* "classes": one object per class, then the mean APs; each line ends in a
+ * comma.  Returns 0, or -1 after printing why. */
+static int json_classes(const prc_result *res)
+{
+    size_t c;
+
+    fputs("  \"classes\": [", stdout);
+    for (c = 0; c < prc_result_classes(res); c++) {
+        prc_result *one = class_result(res, c);
+
+        if (one == NULL)
+            return -1;
+        printf("%s\n    {\"class\": %zu, \"positives\": %" PRIu64
+               ", \"average_precision\": ", c ? "," : "", c,
+               tally(one, PRC_POSITIVES));
+        json_double(metric(one, PRC_AVERAGE_PRECISION).value);
+        fputs(", \"auprc_trapezoid\": ", stdout);
+        json_double(metric(one, PRC_AUPRC_TRAPEZOID).value);
+        fputs(", \"auroc\": ", stdout);
+        json_double(metric(one, PRC_AUROC).value);
+        fputs("}", stdout);
+        prc_result_free(one);
+    }
+    printf("\n  ],\n  \"classes_without_positives\": %" PRIu64 ",\n",
+           tally(res, PRC_CLASSES_WITHOUT_POSITIVES));
+    fputs("  \"mean_average_precision\": {\"macro\": ", stdout);
+    json_double(metric(res, PRC_MEAN_AP_MACRO).value);
+    fputs(", \"weighted\": ", stdout);
+    json_double(metric(res, PRC_MEAN_AP_WEIGHTED).value);
+    fputs(", \"micro\": ", stdout);
+    json_double(metric(res, PRC_MEAN_AP_MICRO).value);
+    puts("},");
+    return 0;
+}
+
 static void json_header(const prc_result *res)
 {
     int64_t ignore = option(res, PRC_OPT_IGNORE_LABEL);
@@ -294,6 +507,9 @@ static void json_header(const prc_result *res)
         puts("  \"ignore_label\": null,");
     else
         printf("  \"ignore_label\": %" PRId64 ",\n", ignore);
+    if (prc_result_classes(res) > 1 || option(res, PRC_OPT_MULTILABEL))
+        printf("  \"multilabel\": %s,\n",
+               option(res, PRC_OPT_MULTILABEL) ? "true" : "false");
 
     printf("  \"pixels\": %" PRIu64 ",\n", tally(res, PRC_PIXELS));
     printf("  \"positives\": %" PRIu64 ",\n", tally(res, PRC_POSITIVES));
@@ -307,6 +523,9 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     int rc;
 
     json_header(res);
+    if (config->classes > 0)
+        printf("  \"layout\": \"%s\",\n",
+               config->layout == PRC_LAYOUT_NHWC ? "nhwc" : "nchw");
     if (config->keep_going)
         printf("  \"skipped_files\": %zu,\n  \"unmatched_files\": %zu,\n",
                config->stats->skipped_files, config->stats->unmatched_files);
@@ -319,6 +538,9 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     fputs(", \"value\": ", stdout);
     json_double(metric(res, PRC_BEST_F1).value);
     fputs("},\n", stdout);
+    json_analytics(res);
+    if (config->classes > 0 && json_classes(res) != 0)
+        return -1;
 
     rc = json_curve(res);
     if (config->per_image)
@@ -347,17 +569,73 @@ static void print_number(const char *label, struct number n,
         printf("undefined (%s)\n", prc_status_message(n.status));
 }
 
-static void print_best_f1(const prc_result *res)
+static void print_best(const prc_result *res, const char *label,
+                       prc_metric value, prc_metric threshold)
 {
-    struct number f1 = metric(res, PRC_BEST_F1);
-    struct number at = metric(res, PRC_BEST_F1_THRESHOLD);
+    struct number best = metric(res, value);
+    struct number at = metric(res, threshold);
 
-    if (f1.status != PRC_OK || at.status != PRC_OK) {
-        print_number("best F1", f1.status != PRC_OK ? f1 : at,
+    if (best.status != PRC_OK || at.status != PRC_OK) {
+        print_number(label, best.status != PRC_OK ? best : at,
                      "no positive pixel");
         return;
     }
-    printf("%-34s%.6f at threshold %.6g\n", "best F1", f1.value, at.value);
+    printf("%-34s%.6f at threshold %.6g\n", label, best.value, at.value);
+}
+
+static void print_analytics(const prc_result *res)
+{
+    struct number lo = metric(res, PRC_AP_LOWER);
+    struct number hi = metric(res, PRC_AP_UPPER);
+    struct number auroc = metric(res, PRC_AUROC);
+
+    if (auroc.status == PRC_E_NO_NEGATIVES)
+        printf("%-34sundefined (no negative pixel)\n", "AUROC");
+    else
+        print_number("AUROC", auroc, "no positive pixel");
+    if (lo.status == PRC_OK && hi.status == PRC_OK)
+        printf("%-34s[%.6f, %.6f]\n", "exact AP lies in", lo.value,
+               hi.value);
+    else
+        print_number("exact AP lies in", lo, "no positive pixel");
+    print_best(res, "best Dice", PRC_BEST_DICE, PRC_BEST_DICE_THRESHOLD);
+    print_best(res, "best IoU", PRC_BEST_IOU, PRC_BEST_IOU_THRESHOLD);
+    print_number("expected calibration error (ECE)", metric(res, PRC_ECE),
+                 "no pixel");
+}
+
+/* The table of the classes' APs and their means.  Returns 0, or -1 after
+ * printing why. */
+static int print_classes(const prc_result *res)
+{
+    size_t c;
+
+    printf("%-8s%14s  %-12s%s\n", "class", "positives", "AP", "AUPRC");
+    for (c = 0; c < prc_result_classes(res); c++) {
+        prc_result *one = class_result(res, c);
+        struct number ap, area;
+
+        if (one == NULL)
+            return -1;
+        ap = metric(one, PRC_AVERAGE_PRECISION);
+        area = metric(one, PRC_AUPRC_TRAPEZOID);
+        printf("%-8zu%14" PRIu64 "  ", c, tally(one, PRC_POSITIVES));
+        if (ap.status == PRC_OK)
+            printf("%-12.6f%.6f\n", ap.value, area.value);
+        else
+            puts("undefined (no positive pixel)");
+        prc_result_free(one);
+    }
+    print_number("mean AP (macro)", metric(res, PRC_MEAN_AP_MACRO),
+                 "no class with a positive pixel");
+    print_number("mean AP (weighted by positives)",
+                 metric(res, PRC_MEAN_AP_WEIGHTED),
+                 "no class with a positive pixel");
+    print_number("mean AP (micro, pooled curve)",
+                 metric(res, PRC_MEAN_AP_MICRO), "no positive pixel");
+    printf("%-34s%" PRIu64 "\n", "classes without a positive pixel",
+           tally(res, PRC_CLASSES_WITHOUT_POSITIVES));
+    return 0;
 }
 
 static void print_per_image(const prc_result *res)
@@ -375,14 +653,19 @@ static void print_per_image(const prc_result *res)
                  "no image with a positive pixel");
 }
 
-static void print_summary(const struct eval_config *config,
-                          const prc_result *res)
+static int print_summary(const struct eval_config *config,
+                         const prc_result *res)
 {
-    printf("%-34s%" PRIu64 " in %" PRIu64 " images (%" PRIu64
-           " positive, %" PRIu64 " negative)\n", "pixels counted",
-           tally(res, PRC_PIXELS), tally(res, PRC_IMAGES),
-           tally(res, PRC_POSITIVES), tally(res, PRC_NEGATIVES));
-    printf("%-34s%" PRIu64 "\n", "pixels ignored", tally(res, PRC_IGNORED));
+    int classes = config->classes > 0;
+
+    printf("%-34s%" PRIu64 " in %" PRIu64 " %s (%" PRIu64 " positive, %"
+           PRIu64 " negative)\n", classes ? "(pixel, class) pairs counted"
+           : "pixels counted", tally(res, PRC_PIXELS),
+           tally(res, PRC_IMAGES), classes ? "(image, class) pairs"
+           : "images", tally(res, PRC_POSITIVES),
+           tally(res, PRC_NEGATIVES));
+    printf("%-34s%" PRIu64 "\n", classes ? "(pixel, class) pairs ignored"
+           : "pixels ignored", tally(res, PRC_IGNORED));
     if (config->keep_going)
         printf("%-34s%zu bad, %zu without a partner (see warnings)\n",
                "files skipped", config->stats->skipped_files,
@@ -392,13 +675,19 @@ static void print_summary(const struct eval_config *config,
            option(res, PRC_OPT_RULE) == PRC_RULE_GT ? ">" : ">=",
            option(res, PRC_OPT_BINS));
 
+    if (config->classes > 0)
+        printf("%-34s%d, %s (pooled one-vs-rest below)\n", "classes",
+               config->classes, config->multilabel ? "multi-label masks"
+               : "class-index labels");
     print_number("average precision", metric(res, PRC_AVERAGE_PRECISION),
                  "no positive pixel");
     print_number("AUPRC (trapezoid)", metric(res, PRC_AUPRC_TRAPEZOID),
                  "no positive pixel");
-    print_best_f1(res);
+    print_best(res, "best F1", PRC_BEST_F1, PRC_BEST_F1_THRESHOLD);
+    print_analytics(res);
     if (config->per_image)
         print_per_image(res);
+    return config->classes > 0 ? print_classes(res) : 0;
 }
 
 int eval_print_report(const struct eval_config *config,
@@ -409,7 +698,7 @@ int eval_print_report(const struct eval_config *config,
     if (config->json)
         rc = print_json(config, res);
     else
-        print_summary(config, res);
+        rc = print_summary(config, res);
 
     if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
         eval_error("cannot write to standard output: %s", strerror(errno));

@@ -8,7 +8,9 @@
  * row is left out), the AP in the legend, dashed iso-F1 curves for F1 =
  * 0.2, 0.4, 0.6 and 0.8, the best-F1 row marked, the no-skill level
  * (precision = positive rate), and with --per-image the mean per-image
- * curve.  The ROC panel: TPR = TP / P over FPR = FP / N from the same
+ * curve.  With classes, each class's own one-vs-rest curve is drawn as
+ * well, in a colour of its own, with its AP in the legend; the curve of
+ * all pixels is then the pooled (micro) one.  The ROC panel: TPR = TP / P over FPR = FP / N from the same
  * counts, closed by (1, 1) and (0, 0) (thresholds below and above every
  * score), with the trapezoidal area through those points (AUROC).
  *
@@ -45,6 +47,11 @@
 #define COLOR_SKILL "#8c2d8c"
 #define COLOR_GUIDE "#9a9a9a"
 
+/* Colours of the classes' curves, taken in turn. */
+static const char *const class_colors[10] = {
+    "#2ca02c", "#ff7f0e", "#17becf", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#393b79"};
+
 /* Draws one curve as an SVG path, skipping points closer than half a
  * pixel to the previous one drawn. */
 struct pen {
@@ -66,6 +73,8 @@ struct rows {
 /* What the picture shows besides the curves. */
 struct summary {
     int per_image, has_positives;
+    size_t classes;     /* 0 without classes */
+    int panel_height;   /* the PR panel's, grown for the class legend */
     uint64_t positives, negatives, images;
     double ap, auprc, image_ap, best_f1, best_threshold;
     double best_recall, best_precision;
@@ -197,6 +206,11 @@ static int summarize(const struct eval_config *config, const prc_result *res,
 
     memset(sum, 0, sizeof *sum);
     sum->per_image = config->per_image;
+    sum->classes = config->classes > 0 ? prc_result_classes(res) : 0;
+    sum->panel_height = PANEL_HEIGHT;
+    if (sum->classes + (size_t)sum->per_image > 1)
+        sum->panel_height += (int)((sum->classes + (size_t)sum->per_image
+                                    - 1) * LEGEND_ROW);
     prc_result_tally(res, PRC_POSITIVES, &sum->positives);
     prc_result_tally(res, PRC_NEGATIVES, &sum->negatives);
     prc_result_tally(res, PRC_IMAGES, &sum->images);
@@ -313,15 +327,15 @@ static void legend_row(FILE *f, int row, const char *color,
 }
 
 /* The PR curve (or the per-image mean curve) through every row that
- * predicts some pixel positive. */
-static int draw_pr_curve(FILE *f, const prc_result *res, struct rows *r,
-                         int per_image)
+ * predicts some pixel positive, as path `id` in `color`. */
+static int draw_curve(FILE *f, const prc_result *res, struct rows *r,
+                      int per_image, const char *id, const char *color,
+                      double width)
 {
     struct pen pen;
     size_t first, i;
 
-    pen_start(&pen, f, per_image ? "pr-curve-per-image" : "pr-curve",
-              per_image ? COLOR_IMAGE : COLOR_CURVE, per_image ? 1.8 : 2.2);
+    pen_start(&pen, f, id, color, width);
     for (first = 0; first < prc_result_rows(res); first += BLOCK) {
         if (load_rows(res, per_image, first, r) != 0)
             return -1;
@@ -336,14 +350,87 @@ static int draw_pr_curve(FILE *f, const prc_result *res, struct rows *r,
     return 0;
 }
 
-static void draw_pr_legend(FILE *f, const struct summary *sum)
+static int draw_pr_curve(FILE *f, const prc_result *res, struct rows *r,
+                         int per_image)
+{
+    return draw_curve(f, res, r, per_image,
+                      per_image ? "pr-curve-per-image" : "pr-curve",
+                      per_image ? COLOR_IMAGE : COLOR_CURVE,
+                      per_image ? 1.8 : 2.2);
+}
+
+/* Class c's own result, or NULL after printing why. */
+static prc_result *class_result(const prc_result *res, size_t c)
+{
+    prc_result *one = NULL;
+    prc_status s = prc_result_class(res, c, &one);
+
+    if (s != PRC_OK)
+        eval_error("class %zu: %s", c, prc_status_message(s));
+    return s == PRC_OK ? one : NULL;
+}
+
+/* Every class's curve (classes without a positive pixel have none). */
+static int draw_class_curves(FILE *f, const prc_result *res, struct rows *r,
+                             const struct summary *sum)
+{
+    char id[48];
+    size_t c;
+    int rc = 0;
+
+    fputs("<g id=\"class-curves\">\n", f);
+    for (c = 0; c < sum->classes && rc == 0; c++) {
+        prc_result *one = class_result(res, c);
+        uint64_t positives = 0;
+
+        if (one == NULL)
+            return -1;
+        prc_result_tally(one, PRC_POSITIVES, &positives);
+        snprintf(id, sizeof id, "pr-curve-class-%zu", c);
+        if (positives > 0)
+            rc = draw_curve(f, one, r, 0, id, class_colors[c % 10], 1.6);
+        prc_result_free(one);
+    }
+    fputs("</g>\n", f);
+    return rc;
+}
+
+/* One legend row per class: its colour and AP. */
+static int draw_class_legend(FILE *f, const prc_result *res,
+                             const struct summary *sum, int *row)
+{
+    char text[160];
+    size_t c;
+
+    for (c = 0; c < sum->classes; c++) {
+        prc_result *one = class_result(res, c);
+        double ap = NAN;
+
+        if (one == NULL)
+            return -1;
+        if (prc_result_metric(one, PRC_AVERAGE_PRECISION, &ap) == PRC_OK)
+            snprintf(text, sizeof text, "class %zu: AP = %.4f", c, ap);
+        else
+            snprintf(text, sizeof text, "class %zu: AP undefined (no "
+                     "positive pixel)", c);
+        legend_row(f, (*row)++, class_colors[c % 10], NULL, 0, text);
+        prc_result_free(one);
+    }
+    return 0;
+}
+
+static int draw_pr_legend(FILE *f, const prc_result *res,
+                          const struct summary *sum)
 {
     char text[160];
     double rate = (double)sum->positives
                   / (double)(sum->positives + sum->negatives);
     int row = 0;
 
-    snprintf(text, sizeof text, "all pixels: AP = %.4f, AUPRC = %.4f",
+    if (sum->classes > 0 && draw_class_legend(f, res, sum, &row) != 0)
+        return -1;
+    snprintf(text, sizeof text, "%s: AP = %.4f, AUPRC = %.4f",
+             sum->classes > 0 ? "all classes pooled (micro)" : "all pixels",
              sum->ap, sum->auprc);
     legend_row(f, row++, COLOR_CURVE, NULL, 0, text);
     if (sum->per_image) {
@@ -359,6 +446,7 @@ static void draw_pr_legend(FILE *f, const struct summary *sum)
     legend_row(f, row++, COLOR_SKILL, "6 4", 0, text);
     legend_row(f, row, COLOR_GUIDE, "3 3", 0,
                "iso-F1 curves (F1 = 0.2, 0.4, 0.6, 0.8)");
+    return 0;
 }
 
 static int draw_pr_panel(FILE *f, const prc_result *res,
@@ -368,11 +456,19 @@ static int draw_pr_panel(FILE *f, const prc_result *res,
                   / (double)(sum->positives + sum->negatives);
     int rc = 0;
 
-    fprintf(f, "<g id=\"pr-panel\">\n<text x=\"%.2f\" y=\"26\" "
-            "text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">"
-            "Precision-recall curve (%" PRIu64 " images, %" PRIu64
-            " positive of %" PRIu64 " pixels)</text>\n", WIDTH / 2.0,
-            sum->images, sum->positives, sum->positives + sum->negatives);
+    if (sum->classes > 0)
+        fprintf(f, "<g id=\"pr-panel\">\n<text x=\"%.2f\" y=\"26\" "
+                "text-anchor=\"middle\" font-size=\"15\" "
+                "font-weight=\"bold\">Precision-recall curves (%zu "
+                "classes, %" PRIu64 " images)</text>\n", WIDTH / 2.0,
+                sum->classes, sum->images / sum->classes);
+    else
+        fprintf(f, "<g id=\"pr-panel\">\n<text x=\"%.2f\" y=\"26\" "
+                "text-anchor=\"middle\" font-size=\"15\" "
+                "font-weight=\"bold\">Precision-recall curve (%" PRIu64
+                " images, %" PRIu64 " positive of %" PRIu64 " pixels)"
+                "</text>\n", WIDTH / 2.0, sum->images, sum->positives,
+                sum->positives + sum->negatives);
     draw_axes(f, "pr-axes", "Recall", "Precision");
     draw_iso_f1(f);
     if (!sum->has_positives) {
@@ -386,7 +482,9 @@ static int draw_pr_panel(FILE *f, const prc_result *res,
             "y2=\"%.2f\" stroke=\"%s\" stroke-width=\"1.5\" "
             "stroke-dasharray=\"6 4\"/>\n", px(0), py(rate), px(1),
             py(rate), COLOR_SKILL);
-    if (sum->per_image)
+    if (sum->classes > 0)
+        rc = draw_class_curves(f, res, r, sum);
+    if (rc == 0 && sum->per_image)
         rc = draw_pr_curve(f, res, r, 1);
     if (rc == 0)
         rc = draw_pr_curve(f, res, r, 0);
@@ -395,7 +493,8 @@ static int draw_pr_panel(FILE *f, const prc_result *res,
                 "fill=\"%s\" stroke=\"white\" stroke-width=\"1.5\"/>\n",
                 px(sum->best_recall), py(sum->best_precision), COLOR_BEST);
     fputs("<g id=\"legend\" font-size=\"13\">\n", f);
-    draw_pr_legend(f, sum);
+    if (rc == 0)
+        rc = draw_pr_legend(f, res, sum);
     fputs("</g>\n</g>\n", f);
     return rc;
 }
@@ -429,7 +528,7 @@ static int draw_roc_panel(FILE *f, const prc_result *res,
     fprintf(f, "<g id=\"roc-panel\" transform=\"translate(0 %d)\">\n"
             "<text x=\"%.2f\" y=\"26\" text-anchor=\"middle\" "
             "font-size=\"15\" font-weight=\"bold\">ROC curve</text>\n",
-            PANEL_HEIGHT, WIDTH / 2.0);
+            sum->panel_height, WIDTH / 2.0);
     draw_axes(f, "roc-axes", "False positive rate",
               "True positive rate (recall)");
     fprintf(f, "<line id=\"chance\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
@@ -456,8 +555,8 @@ static int write_svg(FILE *f, const struct eval_config *config,
                      const prc_result *res, struct rows *r)
 {
     struct summary sum;
-    int height = config->plot_roc ? 2 * PANEL_HEIGHT : PANEL_HEIGHT;
     int rc = summarize(config, res, &sum, r);
+    int height = sum.panel_height + (config->plot_roc ? PANEL_HEIGHT : 0);
 
     if (rc != 0)
         return rc;

@@ -104,6 +104,8 @@ static int evaluate(struct eval_config *config, int rank, int ranks)
         if (rc == EVAL_OK)
             rc = eval_write_csv(config, res);
         if (rc == EVAL_OK)
+            rc = eval_write_plot(config, res);
+        if (rc == EVAL_OK)
             rc = eval_print_report(config, res);
     }
     prc_result_free(res);

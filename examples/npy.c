@@ -306,17 +306,29 @@ static int check_descr(const char *descr, struct npy_info *info, char *err,
     return 0;
 }
 
-static int check_shape(const struct header *h, struct npy_info *info,
-                       char *err, size_t err_size)
+/* 2 to max_ndim (3 or 4) dimensions; the leading ones of a 4-D array
+ * fold into shape[0]. */
+static int check_shape(const struct header *h, size_t max_ndim,
+                       struct npy_info *info, char *err, size_t err_size)
 {
     size_t i;
 
-    if (h->ndim != 2 && h->ndim != 3)
+    if (h->ndim < 2 || h->ndim > max_ndim)
         return fail(err, err_size, "array has %zu dimension(s); expected "
-                    "H x W or N x H x W", h->ndim);
+                    "%s", h->ndim, max_ndim == 3 ? "H x W or N x H x W"
+                    : "2, 3 or 4");
 
     info->ndim = h->ndim;
+    memset(info->dims, 0, sizeof info->dims);
+    for (i = 0; i < h->ndim; i++)
+        info->dims[i] = h->shape[i];
     info->shape[0] = h->ndim == 3 ? h->shape[0] : 1;
+    if (h->ndim == 4
+        && (h->shape[1] == 0 || h->shape[0] <= SIZE_MAX / h->shape[1]))
+        info->shape[0] = h->shape[0] * h->shape[1];
+    else if (h->ndim == 4)
+        return fail(err, err_size,
+                    "declared shape is too large for this machine");
     info->shape[1] = h->shape[h->ndim - 2];
     info->shape[2] = h->shape[h->ndim - 1];
 
@@ -335,8 +347,8 @@ static int check_shape(const struct header *h, struct npy_info *info,
     return 0;
 }
 
-static int check_header(const char *text, size_t size, struct npy_info *info,
-                        char *err, size_t err_size)
+static int check_header(const char *text, size_t size, size_t max_ndim,
+                        struct npy_info *info, char *err, size_t err_size)
 {
     struct header h;
     struct parser ps;
@@ -356,7 +368,7 @@ static int check_header(const char *text, size_t size, struct npy_info *info,
                     "(save a C-order array)");
     if (check_descr(h.descr, info, err, err_size) != 0)
         return -1;
-    return check_shape(&h, info, err, err_size);
+    return check_shape(&h, max_ndim, info, err, err_size);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -391,8 +403,8 @@ static int parse_preamble(const unsigned char *b, size_t size,
     return 0;
 }
 
-int npy_parse_header(const void *buffer, size_t size, struct npy_info *info,
-                     char *err, size_t err_size)
+static int parse_header(const void *buffer, size_t size, size_t max_ndim,
+                        struct npy_info *info, char *err, size_t err_size)
 {
     const unsigned char *b = buffer;
     size_t header_size = 0, data_offset = 0;
@@ -407,7 +419,13 @@ int npy_parse_header(const void *buffer, size_t size, struct npy_info *info,
 
     info->data_offset = data_offset;
     return check_header((const char *)b + data_offset - header_size,
-                        header_size, info, err, err_size);
+                        header_size, max_ndim, info, err, err_size);
+}
+
+int npy_parse_header(const void *buffer, size_t size, struct npy_info *info,
+                     char *err, size_t err_size)
+{
+    return parse_header(buffer, size, 3, info, err, err_size);
 }
 
 /* The bytes after the header must be exactly the declared data. */
@@ -427,14 +445,21 @@ static int check_data_size(const struct npy_info *info, uintmax_t size,
     return 0;
 }
 
-int npy_parse(const void *buffer, size_t size, struct npy_info *info,
-              const void **data, char *err, size_t err_size)
+static int parse_whole(const void *buffer, size_t size, size_t max_ndim,
+                       struct npy_info *info, const void **data, char *err,
+                       size_t err_size)
 {
-    if (npy_parse_header(buffer, size, info, err, err_size) != 0
+    if (parse_header(buffer, size, max_ndim, info, err, err_size) != 0
         || check_data_size(info, size, err, err_size) != 0)
         return -1;
     *data = (const unsigned char *)buffer + info->data_offset;
     return 0;
+}
+
+int npy_parse(const void *buffer, size_t size, struct npy_info *info,
+              const void **data, char *err, size_t err_size)
+{
+    return parse_whole(buffer, size, 3, info, data, err, err_size);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -474,8 +499,8 @@ static int regular_size(FILE *f, uintmax_t *size, char *err,
 }
 
 /* Reads the preamble and the header text, then parses them in memory. */
-static int read_info(FILE *f, struct npy_info *info, char *err,
-                     size_t err_size)
+static int read_info(FILE *f, size_t max_ndim, struct npy_info *info,
+                     char *err, size_t err_size)
 {
     unsigned char pre[12];
     unsigned char *head;
@@ -493,7 +518,7 @@ static int read_info(FILE *f, struct npy_info *info, char *err,
                             != offset - got)
         rc = fail(err, err_size, "file is truncated in its header");
     else
-        rc = npy_parse_header(head, offset, info, err, err_size);
+        rc = parse_header(head, offset, max_ndim, info, err, err_size);
     free(head);
 
     if (rc == 0)
@@ -501,17 +526,23 @@ static int read_info(FILE *f, struct npy_info *info, char *err,
     return rc == 0 ? check_data_size(info, size, err, err_size) : -1;
 }
 
-int npy_probe(const char *path, struct npy_info *info, char *err,
-              size_t err_size)
+int npy_probe_nd(const char *path, size_t max_ndim, struct npy_info *info,
+                 char *err, size_t err_size)
 {
     FILE *f = open_file(path, "rb", err, err_size);
     int rc;
 
     if (f == NULL)
         return -1;
-    rc = read_info(f, info, err, err_size);
+    rc = read_info(f, max_ndim, info, err, err_size);
     fclose(f);
     return rc;
+}
+
+int npy_probe(const char *path, struct npy_info *info, char *err,
+              size_t err_size)
+{
+    return npy_probe_nd(path, 3, info, err, err_size);
 }
 
 /* Reads a whole regular file into a new buffer. */
@@ -538,8 +569,8 @@ static int slurp(FILE *f, unsigned char **out, size_t *size, char *err,
     return 0;
 }
 
-int npy_read(const char *path, struct npy_info *info, void **data,
-             char *err, size_t err_size)
+int npy_read_nd(const char *path, size_t max_ndim, struct npy_info *info,
+                void **data, char *err, size_t err_size)
 {
     FILE *f = open_file(path, "rb", err, err_size);
     unsigned char *buffer = NULL;
@@ -552,7 +583,8 @@ int npy_read(const char *path, struct npy_info *info, void **data,
     rc = slurp(f, &buffer, &size, err, err_size);
     fclose(f);
     if (rc == 0)
-        rc = npy_parse(buffer, size, info, &elements, err, err_size);
+        rc = parse_whole(buffer, size, max_ndim, info, &elements, err,
+                         err_size);
     if (rc != 0) {
         free(buffer);
         return -1;
@@ -563,6 +595,12 @@ int npy_read(const char *path, struct npy_info *info, void **data,
     memmove(buffer, elements, info->count * info->item_size);
     *data = buffer;
     return 0;
+}
+
+int npy_read(const char *path, struct npy_info *info, void **data,
+             char *err, size_t err_size)
+{
+    return npy_read_nd(path, 3, info, data, err, err_size);
 }
 
 /* ------------------------------------------------------------------------ */

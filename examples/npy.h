@@ -2,7 +2,8 @@
  * npy.h - reading and writing NumPy .npy arrays of 2 or 3 dimensions.
  *
  * Only what prcurve-eval needs: little-endian or one-byte element types,
- * C order, shape H x W or N x H x W.  Anything else is refused with a
+ * C order, shape H x W or N x H x W (or, through the _nd readers, four
+ * dimensions, as N x C x H x W score arrays).  Anything else is refused with a
  * one-line reason of printable ASCII (bytes it quotes from the file are
  * shown as \xNN).  Only regular files are read.  Nothing in the header is trusted: every size is checked
  * for overflow and the file must hold exactly the declared data.
@@ -29,8 +30,10 @@ enum npy_type {
 struct npy_info {
     enum npy_type type;
     size_t item_size;   /* bytes per element */
-    size_t ndim;        /* 2 or 3 */
-    size_t shape[3];    /* images, height, width (images = 1 for 2-D) */
+    size_t ndim;        /* 2 or 3; 4 from the _nd readers */
+    size_t dims[4];     /* the declared shape, ndim entries, then 0 */
+    size_t shape[3];    /* images, height, width (images = 1 for 2-D; the
+                           product of the first two dimensions for 4-D) */
     size_t count;       /* images * height * width */
     size_t data_offset; /* bytes before the data */
 };
@@ -59,6 +62,12 @@ int npy_probe(const char *path, struct npy_info *info, char *err,
  * *data (free with free()).  Returns 0, or -1 with a reason in err. */
 int npy_read(const char *path, struct npy_info *info, void **data,
              char *err, size_t err_size);
+
+/* npy_probe and npy_read accepting 2 to max_ndim (3 or 4) dimensions. */
+int npy_probe_nd(const char *path, size_t max_ndim, struct npy_info *info,
+                 char *err, size_t err_size);
+int npy_read_nd(const char *path, size_t max_ndim, struct npy_info *info,
+                void **data, char *err, size_t err_size);
 
 /* Writes a little-endian C-order array of `ndim` (2 or 3) dimensions in
  * format version 1.0.  `data` holds the elements in host order; they are

@@ -15,7 +15,8 @@ from cli_common import Checker, Tool, sample_paths
 
 OPTIONS = ["--scores", "--labels", "--bins", "--rule", "--ignore",
            "--per-image", "--json", "--csv", "--zero-division", "--help",
-           "--version", "--plot", "--plot-roc", "--keep-going", "--quiet"]
+           "--version", "--plot", "--plot-roc", "--keep-going", "--quiet",
+           "--classes", "--layout", "--multilabel", "--csv-classes"]
 
 
 def check_help_version(c, tool, header):
@@ -55,19 +56,28 @@ def check_csv(c, tool, p):
                         "--csv", path)
         with open(path) as f:
             rows = list(csv.reader(f))
-    head = "threshold,tp,fp,fn,tn,precision,recall,f1".split(",")
+    head = ("threshold,tp,fp,fn,tn,precision,recall,f1,tpr,fpr,dice,iou,"
+            "specificity,accuracy").split(",")
     c.check(rows[0] == head + ["image_precision", "image_recall"],
             "CSV header is %r" % rows[0])
     body = rows[1:]
     c.check(len(body) == 51, "CSV has %d rows, expected 51" % len(body))
     curve, per = res["curve"], res["per_image"]
     for k, row in enumerate(body):
-        want = [curve["threshold"][k], curve["tp"][k], curve["fp"][k],
-                curve["fn"][k], curve["tn"][k], curve["precision"][k],
-                curve["recall"][k], curve["f1"][k], per["precision"][k],
-                per["recall"][k]]
+        tp, fp = curve["tp"][k], curve["fp"][k]
+        fn, tn = curve["fn"][k], curve["tn"][k]
+        # The analytic columns from the counts (zero division 0).
+        ratio = [(tp, tp + fn), (fp, fp + tn), (2 * tp, 2 * tp + fp + fn),
+                 (tp, tp + fp + fn), (tn, tn + fp),
+                 (tp + tn, tp + fp + fn + tn)]
+        want = [curve["threshold"][k], tp, fp, fn, tn,
+                curve["precision"][k], curve["recall"][k], curve["f1"][k]]
+        want += [a / b if b else 0.0 for a, b in ratio]
+        want += [per["precision"][k], per["recall"][k]]
         got = [float(x) for x in row]
-        c.check(got == [float(w) for w in want], "CSV row %d differs" % k)
+        c.check(len(got) == len(want) and all(
+            abs(g - float(w)) <= 1e-15 for g, w in zip(got, want)),
+            "CSV row %d differs" % k)
         c.check(got[0] == k / 50, "CSV threshold %d is not k/50" % k)
 
 
