@@ -50,15 +50,18 @@ ctest --test-dir build-valgrind --output-on-failure -j "$jobs" -L unit
 step "ThreadSanitizer on the threaded tests"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_C_COMPILER=clang \
     -DPRC_SANITIZE=thread -DPRC_ABI_CHECK=OFF -DPRC_BUILD_EXAMPLES=OFF \
+    -DPRC_BUILD_BENCH=OFF \
     >/dev/null
 cmake --build build-tsan
 TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan --output-on-failure -L threads
 
 step "libFuzzer targets, ${PRC_FUZZ_SECONDS:-20} s each"
+# The examples are built too: their .npy and PNG readers are fuzzed.
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DPRC_FUZZ=ON \
     -DPRC_SANITIZE=address,undefined -DBUILD_SHARED_LIBS=OFF \
-    -DPRC_BUILD_EXAMPLES=OFF >/dev/null
+    -DPRC_BUILD_EXAMPLES=ON -DPRC_BUILD_BENCH=OFF -DPRC_ABI_CHECK=OFF \
+    >/dev/null
 cmake --build build-fuzz
 for corpus in tests/fuzz/corpus/*/; do
     target=$(basename "$corpus")
