@@ -209,6 +209,64 @@ static void default_allocator_is_read_at_creation(void **unused)
     prc_options_free(early);
 }
 
+/* Classes and replicates: finalize and prc_result_class allocate more;
+ * each of those allocations fails once, cleanly. */
+static void class_results_fail_cleanly(void **unused)
+{
+    struct arena own = {0, 0, 0, 0};
+    float scores[2 * 3 * 16];
+    uint8_t labels[2 * 16];
+    prc_options *o = scale_options(20, PRC_RULE_GE, 1);
+    prc_accumulator *acc = NULL;
+    prc_result *res = NULL;
+    long k, before, failures = 0;
+    size_t i;
+
+    (void)unused;
+    for (i = 0; i < sizeof scores / sizeof *scores; i++)
+        scores[i] = (float)(i % 7) / 7.0f;
+    for (i = 0; i < sizeof labels; i++)
+        labels[i] = (uint8_t)(i % 3);
+    ASSERT_OK(prc_options_set(o, PRC_OPT_CLASSES, 3));
+    ASSERT_OK(prc_options_set(o, PRC_OPT_BOOTSTRAP, 5));
+    ASSERT_OK(prc_options_set_allocator(o, arena_malloc, NULL, arena_free,
+                                        &own));
+    ASSERT_OK(prc_accumulator_create(&acc, o));
+    ASSERT_OK(feed_arrays(acc, 2, 4, 4, PRC_DTYPE_FLOAT32, scores,
+                          PRC_DTYPE_UINT8, labels));
+    before = own.live;
+
+    for (k = 1;; k++) {
+        arm(&own, k);
+        if (prc_accumulator_finalize(acc, &res) == PRC_OK)
+            break;
+        assert_null(res);
+        assert_int_equal(own.live, before);
+        failures++;
+    }
+    assert_true(failures >= 5); /* result, columns, pooled sum, copy, ... */
+    before = own.live;
+    for (k = 1;; k++) {
+        prc_result *one = NULL;
+        prc_status status;
+
+        arm(&own, k);
+        status = prc_result_class(res, 2, &one);
+        if (status == PRC_OK) {
+            prc_result_free(one);
+            break;
+        }
+        ASSERT_STATUS(status, PRC_E_NOMEM);
+        assert_null(one);
+        assert_int_equal(own.live, before);
+    }
+    arm(&own, 0);
+    prc_result_free(res);
+    prc_accumulator_free(acc);
+    assert_int_equal(own.live, 0);
+    prc_options_free(o);
+}
+
 static void deserialize_fails_cleanly(void **unused)
 {
     struct arena a = {0, 0, 0, 0};
@@ -259,6 +317,7 @@ int main(void)
         cmocka_unit_test_teardown(creation_fails_cleanly, teardown),
         cmocka_unit_test_teardown(finalize_fails_cleanly, teardown),
         cmocka_unit_test_teardown(deserialize_fails_cleanly, teardown),
+        cmocka_unit_test_teardown(class_results_fail_cleanly, teardown),
         cmocka_unit_test_teardown(default_allocator_is_read_at_creation,
                                   teardown),
     };
