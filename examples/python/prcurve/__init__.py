@@ -18,10 +18,19 @@ Streaming::
     result = acc.compute()
     result.average_precision, result.precision, result.recall
 
+Classes (C channels, one-vs-rest curves in one pass)::
+
+    acc = prcurve.Accumulator(bins=1000, classes=21, layout="nchw")
+    acc.update(softmax, class_map)   # (N, C, H, W) and (N, H, W)
+    result = acc.compute()
+    result.mean_average_precision["macro"], result.classes[3].auroc
+
 scikit-learn-shaped::
 
     precision, recall, thresholds = prcurve.precision_recall_curve(y, s)
     ap = prcurve.average_precision_score(y, s, bins=255)
+    ap = prcurve.average_precision_score(onehot, score_matrix,
+                                         average="macro")
 """
 
 from ._native import LIB as _LIB

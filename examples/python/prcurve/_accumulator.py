@@ -18,6 +18,7 @@ _LABEL_DTYPES = {np.dtype(np.uint8): n.DTYPE_UINT8,
                  np.dtype(np.int32): n.DTYPE_INT32,
                  np.dtype(np.int64): n.DTYPE_INT64}
 _RULES = {"ge": 0, "gt": 1}
+_LAYOUTS = {"nchw": n.LAYOUT_NCHW, "nhwc": n.LAYOUT_NHWC}
 _POLICIES = {"reject": 0, "skip": 1, "clamp": 2}
 
 
@@ -106,7 +107,7 @@ def _choice(table, value, what):
 
 
 def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
-             range_policy):
+             range_policy, classes=1, multilabel=False):
     """The option values for the library, checked for type here and for
     range by the library itself."""
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
@@ -119,6 +120,9 @@ def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
     else:
         raise TypeError("ignore_label must be an integer or None, not %r"
                         % (ignore_label,))
+    if isinstance(classes, bool) or not isinstance(classes,
+                                                   (int, np.integer)):
+        raise TypeError("classes must be an integer, not %r" % (classes,))
     if nan_policy == "clamp":
         raise ValueError("nan_policy must be 'reject' or 'skip' (a NaN "
                          "cannot be clamped)")
@@ -130,7 +134,32 @@ def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
             (n.OPT_NAN_POLICY, _choice(_POLICIES, nan_policy,
                                        "nan_policy")),
             (n.OPT_RANGE_POLICY, _choice(_POLICIES, range_policy,
-                                         "range_policy"))]
+                                         "range_policy")),
+            (n.OPT_CLASSES, int(classes)),
+            (n.OPT_MULTILABEL, 1 if multilabel else 0)]
+
+
+def class_view(array, what, layout, classes):
+    """(shape, strides, class stride) of a score array (or multi-label
+    mask) with a class axis: (N, C, H, W) or (N, H, W, C) by layout, or
+    one image (C, H, W) or (H, W, C), read in place whatever its
+    strides."""
+    if array.ndim not in (3, 4):
+        raise ValueError("%s has shape %s; with classes expected %s or %s "
+                         "for one image" % (what, array.shape,
+                                            "(N, H, W, C)" if layout
+                                            else "(N, C, H, W)",
+                                            "(H, W, C)" if layout
+                                            else "(C, H, W)"))
+    view = array if array.ndim == 4 else array[np.newaxis]
+    axis = 3 if layout == n.LAYOUT_NHWC else 1
+    if view.shape[axis] != classes:
+        raise ValueError("%s has %d entries on its class axis, not %d "
+                         "(classes)" % (what, view.shape[axis], classes))
+    rest = [d for d in range(4) if d != axis]
+    shape = tuple(view.shape[d] for d in rest)
+    strides = tuple(view.strides[d] for d in rest)
+    return shape, strides, view.strides[axis]
 
 
 class Accumulator:
@@ -149,6 +178,13 @@ class Accumulator:
     * ``nan_policy``: ``'reject'`` (the whole batch fails) or ``'skip'``.
     * ``range_policy``: scores outside [0, 1]: ``'reject'``, ``'skip'`` or
       ``'clamp'``.
+    * ``classes``: C, 1..254.  With more than 1, scores carry a class axis
+      and labels are class indices 0..C-1; each class gets its own
+      one-vs-rest curve (``Result.classes``) and the result itself is the
+      pooled (micro) curve.
+    * ``multilabel``: labels are C binary masks laid out like the scores.
+    * ``layout``: where the class axis lies, ``'nchw'`` (N, C, H, W) or
+      ``'nhwc'`` (N, H, W, C).
 
     A failed call raises PrcurveError and changes no count.  Not
     thread-safe: one accumulator must not be used by two threads at once.
@@ -156,11 +192,14 @@ class Accumulator:
 
     def __init__(self, bins=1000, rule="ge", zero_division=0,
                  ignore_label=255, per_image=False, nan_policy="reject",
-                 range_policy="reject"):
+                 range_policy="reject", classes=1, multilabel=False,
+                 layout="nchw"):
         self._acc = None
         self._batch = None
+        self._layout = _choice(_LAYOUTS, layout, "layout")
         values = _options(bins, rule, zero_division, ignore_label,
-                          per_image, nan_policy, range_policy)
+                          per_image, nan_policy, range_policy, classes,
+                          multilabel)
         options = ctypes.c_void_p()
         check(n.LIB.prc_options_create(ctypes.byref(options)))
         try:
@@ -181,6 +220,7 @@ class Accumulator:
     def _adopt(cls, acc):
         self = cls.__new__(cls)
         self._acc, self._batch = acc, None
+        self._layout = n.LAYOUT_NCHW
         batch = ctypes.c_void_p()
         check(n.LIB.prc_batch_create(ctypes.byref(batch)))
         self._batch = batch
@@ -202,7 +242,8 @@ class Accumulator:
                  "ignore_label": n.OPT_IGNORE_LABEL,
                  "nan_policy": n.OPT_NAN_POLICY,
                  "range_policy": n.OPT_RANGE_POLICY,
-                 "per_image": n.OPT_PER_IMAGE}
+                 "per_image": n.OPT_PER_IMAGE, "classes": n.OPT_CLASSES,
+                 "multilabel": n.OPT_MULTILABEL}
         value = ctypes.c_int64()
         check(n.LIB.prc_accumulator_get_option(
             self._acc, _choice(codes, name, "option"), ctypes.byref(value)))
@@ -215,7 +256,15 @@ class Accumulator:
         (N, H, W).  The arrays are read in place, never copied, whatever
         their strides: a crop, a channel ``t[:, 1]`` of an NCHW array or a
         flipped view is passed as it lies in memory.  Each of the N images
-        is one image for per-image mode.  Returns self."""
+        is one image for per-image mode.
+
+        With classes (C > 1): scores (N, C, H, W) or, with layout 'nhwc',
+        (N, H, W, C), or one image without N; labels (N, H, W) class
+        indices, or for multilabel C masks shaped like the scores.  Read
+        in place too, any strides.  Returns self."""
+        classes = self.option("classes")
+        if classes > 1:
+            return self._update_classes(scores, labels, classes)
         s_code = check_array(scores, "scores", _SCORE_DTYPES)
         l_code = check_array(labels, "labels", _LABEL_DTYPES)
         if scores.shape != labels.shape:
@@ -227,7 +276,28 @@ class Accumulator:
                    (l_code, labels.ctypes.data, l_strides))
         return self
 
-    def _feed(self, shape, scores, labels):
+    def _update_classes(self, scores, labels, classes):
+        s_code = check_array(scores, "scores", _SCORE_DTYPES, min_ndim=1)
+        l_code = check_array(labels, "labels", _LABEL_DTYPES, min_ndim=1)
+        shape, s_strides, s_class = class_view(scores, "scores",
+                                               self._layout, classes)
+        if self.option("multilabel"):
+            l_shape, l_strides, l_class = class_view(labels, "labels",
+                                                     self._layout, classes)
+        else:
+            view = labels if labels.ndim != scores.ndim - 1 or \
+                scores.ndim == 4 else labels[np.newaxis]
+            l_shape, l_strides, l_class = view.shape, view.strides, 0
+        if l_shape != shape:
+            raise ValueError("scores has shape %s but labels has shape %s: "
+                             "their images differ" % (scores.shape,
+                                                      labels.shape))
+        self._feed(shape, (s_code, scores.ctypes.data, s_strides),
+                   (l_code, labels.ctypes.data, l_strides),
+                   (s_class, l_class))
+        return self
+
+    def _feed(self, shape, scores, labels, class_strides=None):
         """Feeds one batch; scores and labels are (dtype code, pointer to
         element [0, 0, 0], byte strides or None)."""
         lib = n.LIB
@@ -238,6 +308,9 @@ class Accumulator:
         check(lib.prc_batch_set_labels(self._batch, labels[0], labels[1]))
         check(lib.prc_batch_set_label_strides(self._batch,
                                               _strides(labels[2])))
+        if class_strides is not None:
+            check(lib.prc_batch_set_class_strides(self._batch,
+                                                  *class_strides))
         check(lib.prc_accumulator_feed(self._acc, self._batch), self._acc)
 
     def compute(self):
@@ -246,10 +319,7 @@ class Accumulator:
         result = ctypes.c_void_p()
         check(n.LIB.prc_accumulator_finalize(self._acc,
                                              ctypes.byref(result)))
-        try:
-            return Result(result)
-        finally:
-            n.LIB.prc_result_free(result)
+        return Result(result)
 
     def reset(self):
         """Forgets everything fed, keeping the options."""
@@ -338,9 +408,25 @@ class Result:
     ``positives``, ``negatives``, ``ignored``, ``skipped``, ``images``,
     ``images_without_positives``.  Per-image mode adds ``image_precision``,
     ``image_recall``, ``image_average_precision``, ``image_auprc_trapezoid``
-    and ``mean_image_average_precision`` (None without per-image mode)."""
+    and ``mean_image_average_precision`` (None without per-image mode).
+
+    Analytics (README "Analytics"): columns ``tpr``, ``fpr``, ``dice``,
+    ``iou``, ``specificity``, ``accuracy``; summaries ``auroc``,
+    ``ap_bounds`` (lo, hi), ``best_dice``, ``best_dice_threshold``,
+    ``best_iou``, ``best_iou_threshold``, ``ap_voc11``, ``ap_coco101``,
+    ``ap_interpolated``, ``ece``; methods ``calibration``, ``fbeta``,
+    ``best_fbeta``, ``precision_at_recall`` and ``recall_at_precision``.
+
+    Classes: ``classes`` lists one Result per class (its one-vs-rest
+    curve; the Result itself is then the pooled, micro, curve), and
+    ``mean_average_precision`` holds the 'macro', 'weighted' and 'micro'
+    mean APs."""
 
     def __init__(self, handle):
+        """Takes ownership of a prc_result handle, freed with the
+        Result."""
+        self._handle = handle
+        self._classes = None
         lib, rows = n.LIB, n.LIB.prc_result_rows(handle)
         self.rows = rows
         self.undefined = {}
@@ -371,9 +457,93 @@ class Result:
                                         out.ctypes.data))
             out.flags.writeable = False
             setattr(self, name, out)
+        for name, code in n.ANALYTIC_COLUMNS.items():
+            out = np.empty(rows, dtype=np.float64)
+            check(lib.prc_result_column(handle, code, 0, rows,
+                                        out.ctypes.data))
+            out.flags.writeable = False
+            setattr(self, name, out)
         if not self.per_image:
             self.image_precision = self.image_recall = None
         self._read_summaries(handle)
+        self.ap_bounds = None if self.ap_lower is None else \
+            (self.ap_lower, self.ap_upper)
+        self.mean_average_precision = {}
+        for name, code in n.MEAN_AP.items():
+            out = ctypes.c_double()
+            status = lib.prc_result_metric(handle, code, ctypes.byref(out))
+            self.mean_average_precision[name] = self._defined(
+                "mean_average_precision_" + name, status, out.value)
+
+    def __del__(self):
+        if getattr(self, "_handle", None) is not None:
+            n.LIB.prc_result_free(self._handle)
+            self._handle = None
+
+    @property
+    def classes(self):
+        """One Result per class (prc_result_class): class c's one-vs-rest
+        curve as if fed alone.  A one-class result lists itself alone."""
+        if self._classes is None:
+            count = n.LIB.prc_result_classes(self._handle)
+            if count <= 1:
+                self._classes = [self]
+                return list(self._classes)
+            classes = []
+            for c in range(count):
+                one = ctypes.c_void_p()
+                check(n.LIB.prc_result_class(self._handle, c,
+                                             ctypes.byref(one)))
+                classes.append(Result(one))
+            self._classes = classes
+        return list(self._classes)
+
+    def fbeta(self, beta):
+        """F-beta at every row, (1 + b^2) TP / ((1 + b^2) TP + b^2 FN + FP),
+        as a float64 array; 0 < beta <= 1e150."""
+        out = np.empty(self.rows, dtype=np.float64)
+        check(n.LIB.prc_result_fbeta(self._handle, float(beta), 0, self.rows,
+                                     out.ctypes.data))
+        return out
+
+    def _pair(self, function, argument):
+        a, b = ctypes.c_double(), ctypes.c_double()
+        status = function(self._handle, float(argument), ctypes.byref(a),
+                          ctypes.byref(b))
+        if status == n.PRC_OK:
+            return a.value, b.value
+        if status in (n.PRC_E_NO_POSITIVES, n.PRC_E_NOT_REACHED):
+            return None, None
+        raise PrcurveError(status)
+
+    def best_fbeta(self, beta):
+        """(highest F-beta, its threshold), or (None, None) without a
+        positive pixel."""
+        return self._pair(n.LIB.prc_result_best_fbeta, beta)
+
+    def precision_at_recall(self, min_recall):
+        """(highest precision among rows with recall >= min_recall, its
+        threshold), or (None, None) where no row reaches it."""
+        return self._pair(n.LIB.prc_result_precision_at_recall, min_recall)
+
+    def recall_at_precision(self, min_precision):
+        """(highest recall among rows with precision >= min_precision, its
+        threshold), or (None, None) where no row reaches it."""
+        return self._pair(n.LIB.prc_result_recall_at_precision,
+                          min_precision)
+
+    def calibration(self, groups=10):
+        """Reliability diagram over `groups` groups of equal score width:
+        (mean_score, positive_rate, pixels) arrays, NaN, NaN and 0 for an
+        empty group; mean scores taken at bin centres."""
+        mean = np.empty(groups, dtype=np.float64)
+        rate = np.empty(groups, dtype=np.float64)
+        pixels = np.empty(groups, dtype=np.uint64)
+        check(n.LIB.prc_result_calibration(self._handle, int(groups),
+                                           mean.ctypes.data,
+                                           rate.ctypes.data,
+                                           pixels.ctypes.data))
+        return mean, rate, pixels
 
     def _defined(self, name, status, value, array=False):
         if status == n.PRC_OK:

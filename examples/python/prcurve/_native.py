@@ -9,6 +9,8 @@ import os
 # Enum values of prcurve.h; part of the ABI, never renumbered.
 OPT_BINS, OPT_RULE, OPT_ZERO_DIVISION, OPT_IGNORE_LABEL = 1, 2, 3, 4
 OPT_NAN_POLICY, OPT_RANGE_POLICY, OPT_PER_IMAGE = 5, 6, 7
+OPT_CLASSES, OPT_MULTILABEL = 10, 11
+LAYOUT_NCHW, LAYOUT_NHWC = 0, 1
 NO_IGNORE_LABEL = -1
 DTYPE_FLOAT32, DTYPE_FLOAT64, DTYPE_UINT8, DTYPE_BOOL = 1, 2, 3, 4
 DTYPE_FLOAT16, DTYPE_BFLOAT16, DTYPE_UINT16 = 5, 6, 7
@@ -16,6 +18,8 @@ DTYPE_INT32, DTYPE_INT64 = 8, 9
 COL_THRESHOLD, COL_PRECISION, COL_RECALL = 1, 2, 3
 COL_TP, COL_FP, COL_FN, COL_TN, COL_F1 = 4, 5, 6, 7, 8
 COL_IMAGE_PRECISION, COL_IMAGE_RECALL = 9, 10
+ANALYTIC_COLUMNS = {"tpr": 11, "fpr": 12, "dice": 13, "iou": 14,
+                    "specificity": 15, "accuracy": 16}
 METRICS = {
     "average_precision": 1,
     "auprc_trapezoid": 2,
@@ -24,7 +28,19 @@ METRICS = {
     "image_average_precision": 5,
     "image_auprc_trapezoid": 6,
     "mean_image_average_precision": 7,
+    "auroc": 8,
+    "best_dice": 9,
+    "best_dice_threshold": 10,
+    "best_iou": 11,
+    "best_iou_threshold": 12,
+    "ap_lower": 13,
+    "ap_upper": 14,
+    "ap_voc11": 15,
+    "ap_coco101": 16,
+    "ap_interpolated": 17,
+    "ece": 18,
 }
+MEAN_AP = {"macro": 19, "weighted": 20, "micro": 21}
 TALLIES = {
     "pixels": 1,
     "positives": 2,
@@ -33,9 +49,12 @@ TALLIES = {
     "skipped": 5,
     "images": 6,
     "images_without_positives": 7,
+    "classes_without_positives": 8,
 }
 PRC_OK = 0
 PRC_E_NOT_ENABLED = 14
+PRC_E_NO_POSITIVES = 15
+PRC_E_NOT_REACHED = 27
 
 _VOID_P = ctypes.c_void_p
 _SIZE = ctypes.c_size_t
@@ -84,6 +103,21 @@ _SIGNATURES = {
     "prc_result_metric": ([_VOID_P, _INT, _PTR_DOUBLE], _INT),
     "prc_result_tally": ([_VOID_P, _INT, _PTR_U64], _INT),
     "prc_result_get_option": ([_VOID_P, _INT, _PTR_I64], _INT),
+    "prc_batch_set_layout": ([_VOID_P, _INT], _INT),
+    "prc_batch_set_class_strides": ([_VOID_P, ctypes.c_int64,
+                                     ctypes.c_int64], _INT),
+    "prc_result_classes": ([_VOID_P], _SIZE),
+    "prc_result_class": ([_VOID_P, _SIZE, _PTR_VOID_P], _INT),
+    "prc_result_fbeta": ([_VOID_P, ctypes.c_double, _SIZE, _SIZE, _VOID_P],
+                         _INT),
+    "prc_result_best_fbeta": ([_VOID_P, ctypes.c_double, _PTR_DOUBLE,
+                               _PTR_DOUBLE], _INT),
+    "prc_result_precision_at_recall": ([_VOID_P, ctypes.c_double,
+                                        _PTR_DOUBLE, _PTR_DOUBLE], _INT),
+    "prc_result_recall_at_precision": ([_VOID_P, ctypes.c_double,
+                                        _PTR_DOUBLE, _PTR_DOUBLE], _INT),
+    "prc_result_calibration": ([_VOID_P, _SIZE, _VOID_P, _VOID_P, _VOID_P],
+                               _INT),
 }
 
 

@@ -7,6 +7,8 @@ from . import _native as n
 from ._accumulator import (Accumulator, _LABEL_DTYPES, _SCORE_DTYPES,
                            as_images, check_array)
 
+_AVERAGES = ("macro", "weighted", "micro", None)
+
 
 def _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
                 range_policy):
@@ -72,15 +74,71 @@ def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
             np.array(res.thresholds[keep]))
 
 
-def average_precision_score(y_true, y_score, *, bins=1000, rule="ge",
-                            ignore_label=None, nan_policy="reject",
+def _accumulate_classes(y_true, y_score, bins, rule, ignore_label,
+                        nan_policy, range_policy):
+    """An accumulator with one class per column of y_score
+    (n_samples, n_classes), against y_true of the same shape (multi-label
+    indicators) or 1-D class indices; read in place, any strides."""
+    s_code = check_array(y_score, "y_score", _SCORE_DTYPES, min_ndim=1)
+    l_code = check_array(y_true, "y_true", _LABEL_DTYPES, min_ndim=1)
+    samples, classes = y_score.shape
+    multilabel = y_true.ndim == 2
+    if y_true.shape[0] != samples or (multilabel and
+                                      y_true.shape != y_score.shape):
+        raise ValueError("y_true has shape %s but y_score has shape %s"
+                         % (y_true.shape, y_score.shape))
+    if not 2 <= classes <= 254:
+        raise ValueError("y_score has %d columns; libprcurve takes 2 to 254 "
+                         "classes" % classes)
+    acc = Accumulator(bins=bins, rule=rule, ignore_label=ignore_label,
+                      nan_policy=nan_policy, range_policy=range_policy,
+                      classes=classes, multilabel=multilabel)
+    # Every sample a pixel of one image, one pixel wide.
+    s_strides = (0, y_score.strides[0], 0)
+    l_strides = (0, y_true.strides[0], 0)
+    acc._feed((1, samples, 1), (s_code, y_score.ctypes.data, s_strides),
+              (l_code, y_true.ctypes.data, l_strides),
+              (y_score.strides[1], y_true.strides[1] if multilabel else 0))
+    return acc
+
+
+def average_precision_score(y_true, y_score, *, average="macro", bins=1000,
+                            rule="ge", ignore_label=None, nan_policy="reject",
                             range_policy="reject"):
     """Average precision as scikit-learn defines it, the sum over the curve
     of (R[k] - R[k+1]) P[k], over bin thresholds k / bins (see
     precision_recall_curve for what that changes).  Equal to
     sklearn.metrics.average_precision_score for uint8 scores with
     bins=255.  Arrays as for precision_recall_curve.  With no positive
-    element AP is undefined: PrcurveError (PRC_E_NO_POSITIVES), never 0."""
+    element AP is undefined: PrcurveError (PRC_E_NO_POSITIVES), never 0.
+
+    Classes, in scikit-learn's shapes: a 2-D y_score (n_samples,
+    n_classes) against a y_true of the same shape (multi-label indicators,
+    one-hot for multi-class) or against 1-D class indices (one-vs-rest).
+    ``average``: 'macro' (mean of the classes' APs), 'weighted' (weighted
+    by each class's positives), 'micro' (AP of the pooled one-vs-rest
+    curve) or None (the classes' APs as an array, NaN for a class without
+    a positive; scikit-learn warns there).  Unlike scikit-learn, macro and
+    weighted leave out classes without a positive instead of counting
+    them as 0.  Any other shape (1-D, or images of any dimension) is one
+    binary problem and ``average`` is not used."""
+    if average not in _AVERAGES:
+        raise ValueError("average must be 'macro', 'weighted', 'micro' or "
+                         "None, not %r" % (average,))
+    if isinstance(y_score, np.ndarray) and y_score.ndim == 2 and \
+            isinstance(y_true, np.ndarray) and y_score.shape[1] > 1 and \
+            (y_true.shape == y_score.shape or
+             y_true.shape == y_score.shape[:1]):
+        acc = _accumulate_classes(y_true, y_score, bins, rule, ignore_label,
+                                  nan_policy, range_policy)
+        res = acc.compute()
+        if average is None:
+            return np.array([np.nan if c.average_precision is None
+                             else c.average_precision for c in res.classes])
+        value = res.mean_average_precision[average]
+        if value is None:
+            raise n.PrcurveError(15, "no class has a positive element")
+        return value
     acc = _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
                       range_policy)
     res = acc.compute()
