@@ -98,7 +98,7 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_OVERFLOW, 7, "batch size overflows the address space")            \
     X(PRC_E_INCOMPLETE, 8, "batch has no shape, scores or labels set")        \
     X(PRC_E_NAN, 9, "a score is NaN")                                         \
-    X(PRC_E_RANGE, 10, "a score lies outside [0, 1]")                         \
+    X(PRC_E_RANGE, 10, "a score lies outside its range ([0, 1] by default)")  \
     X(PRC_E_LABEL, 11, "a label is neither 0, 1 nor the ignore label")        \
     X(PRC_E_INDEX, 12, "row index or count out of range")                     \
     X(PRC_E_COLUMN, 13, "unknown column, metric or tally")                    \
@@ -283,6 +283,38 @@ PRC_API prc_status prc_options_set_allocator(prc_options *options,
                                              prc_realloc_fn realloc_fn,
                                              prc_free_fn free_fn,
                                              void *user);
+
+/*
+ * Scores in another range than [0, 1], logits for instance: scores are
+ * valid in [lo, hi] (NaN and the range policy apply outside it, and
+ * PRC_POLICY_CLAMP counts them as lo or hi), and the B + 1 thresholds are
+ * lo + (hi - lo) * k / B, with t_0 = lo and t_B = hi exactly, reported in
+ * these units.  lo < hi, both finite; with B bins the thresholds must come
+ * out strictly increasing in double precision, or prc_accumulator_create
+ * returns PRC_E_OPTION_VALUE.  uint8 and uint16 scores still mean v / 255
+ * and v / 65535.  Counts are exact at every threshold, as ever, but such
+ * accumulators classify pixels by binary search instead of the fast
+ * kernels.  Calibration and ECE assume probabilities and are undefined
+ * here (PRC_E_UNSUPPORTED).  Returns PRC_OK, PRC_E_NULL or
+ * PRC_E_OPTION_VALUE.  Since 0.1.0.
+ */
+PRC_API prc_status prc_options_set_range(prc_options *options, double lo,
+                                         double hi);
+
+/*
+ * Thresholds of your own instead of k / B: `count` (2..16777217) finite
+ * values in strictly increasing order, copied (torchmetrics' list of
+ * thresholds, or a grid dense near 0.5).  The curve has one row per
+ * threshold, PRC_OPT_BINS becomes count - 1, and every count is exact at
+ * each of them, with the same rule.  Scores stay valid in [0, 1] unless a
+ * range is set too.  thresholds NULL and count 0 return to uniform bins.
+ * Calibration and ECE are undefined (PRC_E_UNSUPPORTED).  Returns PRC_OK,
+ * PRC_E_NULL, PRC_E_OPTION_VALUE (order, count or a non-finite value) or
+ * PRC_E_NOMEM; on failure the options are unchanged.  Since 0.1.0.
+ */
+PRC_API prc_status prc_options_set_thresholds(prc_options *options,
+                                              const double *thresholds,
+                                              size_t count);
 
 /* The accepted range [*min, *max] and the default of an option; any of the
  * three pointers may be NULL.  For PRC_OPT_IGNORE_LABEL the range is 2..255

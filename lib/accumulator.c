@@ -85,6 +85,7 @@ prc_status prc_accumulator_create(prc_accumulator **out,
                            ? options->allocator
                            : prc__default_allocator();
     prc_accumulator *acc;
+    prc_status status;
     int i;
 
     if (out == NULL)
@@ -94,12 +95,17 @@ prc_status prc_accumulator_create(prc_accumulator **out,
         return PRC_E_NOMEM;
 
     acc->allocator = a;
-    if (options != NULL)
+    if (options != NULL) {
         acc->options = *options;
-    else
+    } else {
         for (i = 1; i <= PRC__OPTION_MAX; i++)
             prc_option_bounds((prc_option)i, NULL, NULL,
                               &acc->options.value[i]);
+        acc->options.range_hi = 1.0;
+    }
+    acc->custom = acc->options.has_range || acc->options.thresholds != NULL;
+    acc->range_lo = acc->options.range_lo;
+    acc->range_hi = acc->options.range_hi;
 
     acc->bins = (size_t)acc->options.value[PRC_OPT_BINS];
     acc->rows = acc->bins + 1;
@@ -130,7 +136,13 @@ prc_status prc_accumulator_create(prc_accumulator **out,
         return PRC_E_NOMEM;
     }
 
-    prc__build_tables(acc);
+    /* The accumulator keeps its own thresholds, never the caller's. */
+    status = prc__build_tables(acc);
+    acc->options.thresholds = NULL;
+    if (status != PRC_OK) {
+        prc_accumulator_free(acc);
+        return status;
+    }
     *out = acc;
     return PRC_OK;
 }
@@ -293,14 +305,17 @@ static prc_status add_checked(prc_accumulator *acc, const uint64_t *state)
     return PRC_OK;
 }
 
-static int same_options(const prc_options *a, const prc_options *b)
+/* Same semantic options, same range and the same thresholds. */
+static int same_options(const prc_accumulator *a, const prc_accumulator *b)
 {
     int i;
 
     for (i = 1; i <= PRC__OPTION_MAX; i++)
-        if (PRC__SEMANTIC(i) && a->value[i] != b->value[i])
+        if (PRC__SEMANTIC(i) && a->options.value[i] != b->options.value[i])
             return 0;
-    return 1;
+    return a->range_lo == b->range_lo && a->range_hi == b->range_hi
+           && memcmp(a->thresholds, b->thresholds,
+                     a->rows * sizeof *a->thresholds) == 0;
 }
 
 /* Records why a call on acc failed, and returns the status. */
@@ -319,7 +334,7 @@ prc_status prc_accumulator_merge(prc_accumulator *dst,
 
     if (dst == NULL || src == NULL)
         return PRC_E_NULL;
-    status = same_options(&dst->options, &src->options)
+    status = same_options(dst, src)
                  ? add_checked(dst, src->state)
                  : PRC_E_MISMATCH;
     return status == PRC_OK ? PRC_OK : failed(dst, status, "merge");

@@ -430,7 +430,9 @@ void prc__analytics_metrics(const prc__curve *curve, double *value,
             put(value, status, PRC_AUROC, auroc(curve), PRC_OK);
     }
 
-    if (curve->positives == 0 && curve->negatives == 0)
+    if (curve->custom)
+        put(value, status, PRC_ECE, 0.0, PRC_E_UNSUPPORTED);
+    else if (curve->positives == 0 && curve->negatives == 0)
         put(value, status, PRC_ECE, 0.0, PRC_E_NO_PIXELS);
     else
         put(value, status, PRC_ECE, expected_calibration_error(curve),
@@ -567,6 +569,8 @@ prc_status prc_result_calibration(const prc_result *result, size_t groups,
         return PRC_E_ARGUMENT;
 
     prc__result_curve(result, &c);
+    if (c.custom)
+        return PRC_E_UNSUPPORTED;
     calibrate(&c, groups, mean_score, positive_rate, pixels);
     return PRC_OK;
 }

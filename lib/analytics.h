@@ -22,6 +22,7 @@ typedef struct prc__curve {
     uint64_t negatives;
     double zero_division;
     int rule;                /* enum prc_rule */
+    int custom;              /* thresholds other than k / B on [0, 1] */
 } prc__curve;
 
 /* Fills *curve with views into `result` (result.c). */

@@ -78,20 +78,46 @@ static struct prc__kernel_ctx kernel_ctx(const prc_accumulator *acc,
     k.u8_slot = acc->u8_slot;
     k.counted_limit = 2;
     k.positive_byte = 1;
+    k.custom = acc->custom;
+    k.lo = acc->range_lo;
+    k.hi = acc->range_hi;
     return k;
 }
 
-void prc__build_tables(prc_accumulator *acc)
+/* The thresholds: k / B, or spread over a range, or the caller's. */
+static prc_status build_thresholds(prc_accumulator *acc)
+{
+    const prc_options *o = &acc->options;
+    double *t = acc->thresholds, span = o->range_hi - o->range_lo;
+    size_t i, b = acc->bins;
+
+    if (o->thresholds != NULL) {
+        memcpy(t, o->thresholds, acc->rows * sizeof *t);
+    } else if (acc->custom) {
+        for (i = 0; i < acc->rows; i++)
+            t[i] = o->range_lo + span * ((double)i / (double)b);
+        t[0] = o->range_lo;
+        t[b] = o->range_hi;
+    } else {
+        for (i = 0; i < acc->rows; i++)
+            t[i] = (double)i / (double)b;
+    }
+    t[acc->rows] = INFINITY;
+
+    for (i = 1; i < acc->rows; i++)
+        if (!(t[i - 1] < t[i]))
+            return PRC_E_OPTION_VALUE;
+    return PRC_OK;
+}
+
+prc_status prc__build_tables(prc_accumulator *acc)
 {
     int64_t ignore = acc->options.value[PRC_OPT_IGNORE_LABEL];
     struct prc__kernel_ctx k;
-    size_t i;
     int v;
 
-    for (i = 0; i <= acc->bins; i++)
-        acc->thresholds[i] = (double)i / (double)acc->bins;
-    acc->thresholds[acc->bins + 1] = INFINITY;
-
+    if (build_thresholds(acc) != PRC_OK)
+        return PRC_E_OPTION_VALUE;
     k = kernel_ctx(acc, NULL);
     for (v = 0; v < 256; v++) {
         acc->u8_slot[v] = prc__exact_slot(&k, (double)v / 255.0);
@@ -102,6 +128,7 @@ void prc__build_tables(prc_accumulator *acc)
     acc->label_class[1] = acc->bool_class[1] = PRC__POSITIVE;
     if (ignore != PRC_NO_IGNORE_LABEL)
         acc->label_class[ignore] = PRC__IGNORED;
+    return PRC_OK;
 }
 
 int prc__resolve_kernel(int requested)
@@ -218,7 +245,12 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
                                   ? acc->bool_class : acc->label_class);
     feed->k.counted_limit = (uint32_t)feed->label_limit;
     feed->k.positive_byte = multiclass ? (uint32_t)c : 1;
-    feed->gather = !direct(feed);
+    feed->gather = !direct(feed) || acc->custom;
+    if (acc->custom) {
+        /* Thresholds other than k / B: no fast path, a binary search. */
+        feed->classify = prc__classify_general;
+        return;
+    }
     if (feed->gather) {
         feed->classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
         return;
@@ -793,7 +825,7 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
     else
         snprintf(where, sizeof where, "image %zu, row %zu, column %zu",
                  at / plane, at % plane / batch->width, at % batch->width);
-    /* %.17g: a score just past 1 must not print as 1. */
+    /* %.17g: a score just past the range must not print as its end. */
     if (status == PRC_E_LABEL)
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
                  "%s: label %lld is %s", where, (long long)label,
@@ -802,10 +834,13 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
                  : f->label_limit > 2 && !f->acc->multilabel
                      ? "neither a class nor the ignore label"
                      : "neither 0, 1 nor the ignore label");
+    else if (status == PRC_E_NAN)
+        snprintf(f->acc->last_error, sizeof f->acc->last_error,
+                 "%s: score nan is NaN", where);
     else
         snprintf(f->acc->last_error, sizeof f->acc->last_error,
-                 "%s: score %.17g %s", where, s,
-                 status == PRC_E_NAN ? "is NaN" : "lies outside [0, 1]");
+                 "%s: score %.17g lies outside [%.17g, %.17g]", where, s,
+                 f->k.lo, f->k.hi);
     return status;
 }
 

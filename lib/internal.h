@@ -34,6 +34,13 @@ void prc__free(const prc__allocator *a, void *pointer);
 
 struct prc_options {
     int64_t value[PRC__OPTION_MAX + 1];
+    /* Valid scores [range_lo, range_hi], and thresholds of the caller's
+     * own (NULL: uniform over the range).  An accumulator keeps its own
+     * copy of the thresholds, and NULL here. */
+    double range_lo, range_hi;
+    int has_range;
+    double *thresholds;
+    size_t threshold_count;
     prc__allocator allocator;  /* for accumulators made from these, if */
     int has_allocator;         /* set by prc_options_set_allocator */
     prc__allocator own;        /* the one that made this object */
@@ -118,7 +125,9 @@ struct prc_accumulator {
     int rule;
     int per_image;
     double zero_division;
-    double *thresholds;  /* k / bins for k = 0..bins, then +infinity */
+    int custom;          /* a range or thresholds of the caller's own */
+    double range_lo, range_hi;
+    double *thresholds;  /* rows thresholds, then +infinity */
     uint32_t u8_slot[256];
     uint8_t label_class[256]; /* for PRC_DTYPE_UINT8 labels */
     uint8_t bool_class[256];  /* for PRC_DTYPE_BOOL labels */
@@ -133,7 +142,7 @@ struct prc_accumulator {
     int threads;
     uint64_t *workers;       /* threads > 1: per thread a state, then a
                                 scratch histogram */
-    char last_error[192];
+    char last_error[320];
 };
 
 /* The value of a two-limb fixed-point sum. */
@@ -143,8 +152,10 @@ double prc__fixed_value(uint64_t hi, uint64_t lo);
 #define PRC__IGNORED_CELL(acc) (2 * (acc)->slots)
 #define PRC__SKIPPED_CELL(acc) (2 * (acc)->slots + 1)
 
-/* Fills thresholds[], u8_slot[] and the label class tables (feed.c). */
-void prc__build_tables(prc_accumulator *acc);
+/* Fills thresholds[], u8_slot[] and the label class tables (feed.c):
+ * PRC_OK, or PRC_E_OPTION_VALUE if a range gives thresholds that are not
+ * strictly increasing. */
+prc_status prc__build_tables(prc_accumulator *acc);
 
 /* The kernel PRC_OPT_KERNEL's value selects on this processor, or -1 if
  * it is not available (feed.c). */

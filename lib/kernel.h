@@ -49,6 +49,10 @@ struct prc__kernel_ctx {
      * table. */
     uint32_t counted_limit;
     uint32_t positive_byte;
+    /* Valid scores [lo, hi]; custom: thresholds other than k / B on
+     * [0, 1], found by binary search. */
+    double lo, hi;
+    int custom;
     const uint32_t *u8_slot;  /* uint8 score -> slot */
 };
 
@@ -76,6 +80,11 @@ unsigned prc__classify_f64(const struct prc__kernel_ctx *k,
 unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
                           const void *scores, const uint8_t *labels,
                           size_t n, uint32_t *cell);
+
+/* Doubles against any thresholds, through prc__float_cell alone. */
+unsigned prc__classify_general(const struct prc__kernel_ctx *k,
+                               const void *scores, const uint8_t *labels,
+                               size_t n, uint32_t *cell);
 
 /* The AVX2 kernels (kernel_avx2.c); NULL where the build has none. */
 extern const prc__classify_fn prc__avx2_f32;

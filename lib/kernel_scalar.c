@@ -4,10 +4,31 @@
  */
 #include "kernel.h"
 
+/* How many thresholds a score passes, by binary search. */
+static uint32_t searched_slot(const struct prc__kernel_ctx *k, double s)
+{
+    const double *t = k->thresholds;
+    size_t low = 0, high = k->last + 1; /* answer in [low, high] */
+
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+
+        if (k->ge ? t[mid] <= s : t[mid] < s)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return (uint32_t)low;
+}
+
 uint32_t prc__exact_slot(const struct prc__kernel_ctx *k, double s)
 {
     const double *t = k->thresholds;
-    size_t g = (size_t)(s * k->bins);
+    size_t g;
+
+    if (k->custom)
+        return searched_slot(k, s);
+    g = (size_t)(s * k->bins);
 
     /* g is within one of the number of thresholds below s, so only
      * thresholds g and g + 1 need comparing. */
@@ -28,7 +49,7 @@ uint32_t prc__float_cell(const struct prc__kernel_ctx *k, double s,
         return PRC__BAD_CELL;
     }
 
-    if (s != s || s < 0.0 || s > 1.0) {
+    if (s != s || s < k->lo || s > k->hi) {
         int policy = s != s ? k->nan_policy : k->range_policy;
 
         if (policy == PRC_POLICY_SKIP)
@@ -37,7 +58,7 @@ uint32_t prc__float_cell(const struct prc__kernel_ctx *k, double s,
             *seen |= PRC__SEEN_BAD;
             return PRC__BAD_CELL;
         }
-        s = s < 0.0 ? 0.0 : 1.0;
+        s = s < k->lo ? k->lo : k->hi;
     }
     *seen |= cls == PRC__POSITIVE ? PRC__SEEN_POSITIVE : PRC__SEEN_NEGATIVE;
     return cls * k->slots + prc__exact_slot(k, s);
@@ -114,4 +135,17 @@ unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
     }
     return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
            | (seen & 8u ? PRC__SEEN_BAD : 0);
+}
+
+unsigned prc__classify_general(const struct prc__kernel_ctx *k,
+                               const void *scores, const uint8_t *labels,
+                               size_t n, uint32_t *cell)
+{
+    const double *s = scores;
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        cell[i] = prc__float_cell(k, s[i], k->classes[labels[i]], &seen);
+    return seen;
 }

@@ -2,6 +2,8 @@
  * options.c - the options object: one table gives every option's bounds and
  * default, so setting, reading and the bounds query cannot disagree.
  */
+#include <string.h>
+
 #include "internal.h"
 
 struct option_spec {
@@ -61,14 +63,18 @@ prc_status prc_options_create(prc_options **out)
     for (i = 1; i <= PRC__OPTION_MAX; i++)
         options->value[i] = option_specs[i].default_value;
     options->own = a;
+    options->range_lo = 0.0;
+    options->range_hi = 1.0;
     *out = options;
     return PRC_OK;
 }
 
 void prc_options_free(prc_options *options)
 {
-    if (options != NULL)
-        prc__free(&options->own, options);
+    if (options == NULL)
+        return;
+    prc__free(&options->own, options->thresholds);
+    prc__free(&options->own, options);
 }
 
 prc_status prc_options_set(prc_options *options, prc_option option,
@@ -79,6 +85,10 @@ prc_status prc_options_set(prc_options *options, prc_option option,
     if (!prc__option_valid(option))
         return PRC_E_OPTION;
     if (!value_allowed(option, value))
+        return PRC_E_OPTION_VALUE;
+    /* The bin count follows a list of thresholds while there is one. */
+    if (option == PRC_OPT_BINS && options->thresholds != NULL
+        && value != options->value[PRC_OPT_BINS])
         return PRC_E_OPTION_VALUE;
 
     options->value[option] = value;
@@ -109,5 +119,53 @@ prc_status prc_option_bounds(prc_option option, int64_t *min, int64_t *max,
         *max = option_specs[option].max;
     if (default_value != NULL)
         *default_value = option_specs[option].default_value;
+    return PRC_OK;
+}
+
+prc_status prc_options_set_range(prc_options *options, double lo, double hi)
+{
+    if (options == NULL)
+        return PRC_E_NULL;
+    /* Finite, ordered, and with room between them. */
+    if (!(lo < hi) || lo - lo != 0.0 || hi - hi != 0.0
+        || !(hi - lo < 1e308))
+        return PRC_E_OPTION_VALUE;
+
+    options->range_lo = lo;
+    options->range_hi = hi;
+    options->has_range = 1;
+    return PRC_OK;
+}
+
+prc_status prc_options_set_thresholds(prc_options *options,
+                                      const double *thresholds, size_t count)
+{
+    double *copy;
+    size_t i;
+
+    if (options == NULL || (thresholds == NULL && count != 0))
+        return PRC_E_NULL;
+    if (count == 0) {
+        prc__free(&options->own, options->thresholds);
+        options->thresholds = NULL;
+        options->threshold_count = 0;
+        options->value[PRC_OPT_BINS] = option_specs[PRC_OPT_BINS].default_value;
+        return PRC_OK;
+    }
+    if (count < 2 || count - 1 > (size_t)option_specs[PRC_OPT_BINS].max)
+        return PRC_E_OPTION_VALUE;
+    for (i = 0; i < count; i++)
+        if (thresholds[i] - thresholds[i] != 0.0
+            || (i > 0 && !(thresholds[i - 1] < thresholds[i])))
+            return PRC_E_OPTION_VALUE;
+
+    copy = prc__alloc(&options->own, count, sizeof *copy, 0);
+    if (copy == NULL)
+        return PRC_E_NOMEM;
+    memcpy(copy, thresholds, count * sizeof *copy);
+    prc__free(&options->own, options->thresholds);
+    options->thresholds = copy;
+    options->threshold_count = count;
+    options->value[PRC_OPT_BINS] = (int64_t)(count - 1);
     return PRC_OK;
 }

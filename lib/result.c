@@ -243,6 +243,8 @@ void prc__result_curve(const prc_result *result, prc__curve *curve)
     curve->negatives = result->tally[PRC_NEGATIVES];
     curve->zero_division = zero_division_value(option[PRC_OPT_ZERO_DIVISION]);
     curve->rule = (int)option[PRC_OPT_RULE];
+    curve->custom = result->options.has_range
+                    || result->options.threshold_count != 0;
 }
 
 /* ROC, overlap, interpolated and bounded AP, calibration (analytics.c). */
