@@ -66,7 +66,7 @@ static void round_trip_is_identical(void **unused)
 
         /* The magic and the version stand where the format says. */
         assert_memory_equal(bytes, "PRCURVE", 8);
-        assert_int_equal(bytes[8], 3);
+        assert_int_equal(bytes[8], 4);
         assert_int_equal(bytes[12], 13);
         free(again);
         free(bytes);
@@ -173,9 +173,16 @@ static void hostile_headers_are_refused(void **unused)
                       expected);                                              \
     } while (0)
 
-    REFUSED(copy[8] = 4, PRC_E_VERSION);        /* a newer format */
+    REFUSED(copy[8] = 5, PRC_E_VERSION);        /* a newer format */
     REFUSED(copy[8] = 1, PRC_E_FORMAT);         /* 1 has 7 options */
     REFUSED(copy[8] = 2, PRC_E_FORMAT);         /* 2 has 11 */
+    REFUSED(copy[8] = 3, PRC_E_FORMAT);         /* 3 has no flags */
+    /* Flags at 16 + 8 * 13: an unknown bit; a range with lo > hi. */
+    REFUSED(copy[120] = 4, PRC_E_FORMAT);
+    REFUSED((copy[120] = 1, put_le64(copy + 128, 0x3FF0000000000000u)),
+            PRC_E_FORMAT);
+    /* Thresholds announced but not there: the state no longer fits. */
+    REFUSED(copy[120] = 2, PRC_E_FORMAT);
     REFUSED(copy[11] = 0x80, PRC_E_VERSION);
     REFUSED(copy[8] = 0, PRC_E_FORMAT);         /* version 0 */
     REFUSED(copy[12] = 8, PRC_E_FORMAT);        /* option count */
@@ -192,9 +199,9 @@ static void hostile_headers_are_refused(void **unused)
     REFUSED(put_le64(copy + 24, 2), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 40, 1), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 64, 2), PRC_E_FORMAT);
-    /* The state length, at 16 + 8 * 13, off by one either way. */
-    REFUSED(copy[120] ^= 1, PRC_E_FORMAT);
-    REFUSED(put_le64(copy + 120, UINT64_MAX), PRC_E_FORMAT);
+    /* The state length, at 16 + 8 * 13 + 24, off by one either way. */
+    REFUSED(copy[144] ^= 1, PRC_E_FORMAT);
+    REFUSED(put_le64(copy + 144, UINT64_MAX), PRC_E_FORMAT);
 #undef REFUSED
 
     /* Trailing bytes after a valid state. */
@@ -226,8 +233,8 @@ static void resealed_counts_are_checked(void **unused)
     bytes = scale_serialize(acc, &size);
     copy = malloc(size);
     assert_non_null(copy);
-    /* State values run from byte 128 to the checksum. */
-    for (at = 128; at + 8 < size; at += 8) {
+    /* State values run from byte 152 to the checksum. */
+    for (at = 152; at + 8 < size; at += 8) {
         prc_status status;
 
         memcpy(copy, bytes, size);
