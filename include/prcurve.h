@@ -335,7 +335,8 @@ typedef enum prc_dtype {
     /* Scores: value v means v / 255.0.  Labels: 0, 1 or the ignore label. */
     PRC_DTYPE_UINT8 = 3,
     /* Labels: one byte, 0 (negative) or 1 (positive), as NumPy's bool.  Any
-     * other byte is PRC_E_LABEL; there is no ignore value. */
+     * other byte is PRC_E_LABEL; there is no ignore value.  With several
+     * classes only as multi-label masks (class indices: PRC_E_DTYPE). */
     PRC_DTYPE_BOOL = 4,
     /* Scores: IEEE binary16 ("half"), converted exactly. */
     PRC_DTYPE_FLOAT16 = 5,
@@ -427,10 +428,13 @@ typedef struct prc_accumulator prc_accumulator;
 typedef struct prc_result prc_result;
 
 /* Creates an accumulator with the given options (copied; NULL means every
- * default).  Memory: about 24 * B bytes, or 88 * B with per-image mode,
- * whatever is fed later (plus one state per thread with PRC_OPT_THREADS).
- * Returns PRC_OK, PRC_E_NULL, PRC_E_NOMEM, or PRC_E_UNSUPPORTED if
- * PRC_OPT_KERNEL names a kernel this processor lacks. */
+ * default).  Memory, whatever is fed later: per class about 24 * B bytes,
+ * 88 * B with per-image mode, plus 16 * B per bootstrap replicate; plus one
+ * class's state per thread with PRC_OPT_THREADS.  Returns PRC_OK,
+ * PRC_E_NULL, PRC_E_NOMEM, PRC_E_UNSUPPORTED if PRC_OPT_KERNEL names a
+ * kernel this processor lacks, or PRC_E_OPTION_VALUE for options that do
+ * not go together: class indices not all below the ignore label, or a
+ * score range too narrow for its bins. */
 PRC_API prc_status prc_accumulator_create(prc_accumulator **out,
                                           const prc_options *options);
 
@@ -443,9 +447,13 @@ PRC_API void prc_accumulator_free(prc_accumulator *acc);
  *
  * Returns PRC_OK; PRC_E_NULL; PRC_E_INCOMPLETE if shape, scores or labels
  * were never set; PRC_E_NAN, PRC_E_RANGE (under PRC_POLICY_REJECT) or
- * PRC_E_LABEL for the first bad pixel; PRC_E_COUNT_LIMIT if the pixels fed
- * in all would pass 2^64 - 1 or the images 2^33 - 1.  On any failure no count changes, and
- * prc_accumulator_last_error() tells which pixel was at fault. */
+ * PRC_E_LABEL for the first bad pixel (with classes: in class order, the
+ * first class holding one first); PRC_E_DTYPE for bool labels naming
+ * classes; PRC_E_OVERFLOW for arrays whose byte offsets would not fit in
+ * int64_t; PRC_E_COUNT_LIMIT if the pixels fed in all would pass
+ * (2^64 - 1) / C or the images (2^33 - 1) / C, C the number of classes.
+ * On any failure no count changes, and prc_accumulator_last_error() tells
+ * which pixel was at fault. */
 PRC_API prc_status prc_accumulator_feed(prc_accumulator *acc,
                                         const prc_batch *batch);
 
@@ -533,7 +541,9 @@ PRC_API prc_status prc_accumulator_serialize(const prc_accumulator *acc,
  * stays within what the options allow (at most about 1.4 GiB, at 2^24 bins
  * with per-image mode).  Returns PRC_OK; PRC_E_NULL; PRC_E_FORMAT for
  * anything malformed (bad magic, truncated, trailing bytes, unknown or
- * out-of-range option); PRC_E_VERSION for a newer format; PRC_E_CHECKSUM;
+ * out-of-range option, options that do not go together; the execution
+ * options PRC_OPT_KERNEL and PRC_OPT_THREADS are not read back, the
+ * defaults apply); PRC_E_VERSION for a newer format; PRC_E_CHECKSUM;
  * PRC_E_STATE for counts that contradict each other; PRC_E_NOMEM.
  */
 PRC_API prc_status prc_accumulator_deserialize(prc_accumulator **out,

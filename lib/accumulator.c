@@ -182,6 +182,16 @@ const char *prc_accumulator_last_error(const prc_accumulator *acc)
 /* State: merge, view, add                                                  */
 /* ------------------------------------------------------------------------ */
 
+uint64_t prc__max_fed(const prc_accumulator *acc)
+{
+    return UINT64_MAX / acc->classes;
+}
+
+uint64_t prc__max_images(const prc_accumulator *acc)
+{
+    return PRC__MAX_IMAGES / acc->classes;
+}
+
 /* Each limb of a fixed-point value in [0, 1] is at most this. */
 #define LIMB_MAX ((uint64_t)1 << PRC__FIXED_LIMB_BITS)
 
@@ -243,7 +253,8 @@ prc_status prc__check_block(const prc_accumulator *acc,
         return PRC_E_STATE;
     /* Every counted pixel lies in a counted image, every counted image
      * holds a counted pixel, and likewise for positives. */
-    if (images > PRC__MAX_IMAGES || images > negatives + positives
+    if (images > prc__max_images(acc) || state[PRC__FED] > prc__max_fed(acc)
+        || images > negatives + positives
         || (negatives + positives > 0 && images == 0)
         || state[PRC__IMAGES_WITHOUT_POSITIVES] > images)
         return PRC_E_STATE;
@@ -271,12 +282,26 @@ prc_status prc__check_block(const prc_accumulator *acc,
     return PRC_OK;
 }
 
-/* Every class's block is consistent, and every class saw the same
- * pixels. */
+/* A class block's positives. */
+static uint64_t positives_of(const prc_accumulator *acc,
+                             const uint64_t *block)
+{
+    uint64_t sum = 0;
+
+    sum_of(block + PRC__STATE_HEADER + acc->slots, acc->slots, &sum);
+    return sum;
+}
+
+/*
+ * Every class's block is consistent, and every class saw the same pixels.
+ * With class indices, moreover, every class ignored the same pixels, and a
+ * pixel is positive for one class at most.
+ */
 prc_status prc__check_state(const prc_accumulator *acc,
                             const uint64_t *state)
 {
-    size_t c;
+    size_t ignored = PRC__STATE_HEADER + PRC__IGNORED_CELL(acc), c;
+    uint64_t positives = 0;
 
     for (c = 0; c < acc->classes; c++) {
         const uint64_t *block = state + c * acc->block_length;
@@ -284,6 +309,13 @@ prc_status prc__check_state(const prc_accumulator *acc,
         if (block[PRC__FED] != state[PRC__FED]
             || prc__check_block(acc, block) != PRC_OK)
             return PRC_E_STATE;
+        if (acc->classes == 1 || acc->multilabel)
+            continue;
+        if (block[ignored] != state[ignored]
+            || positives_of(acc, block) > state[PRC__FED] - state[ignored]
+                                              - positives)
+            return PRC_E_STATE;
+        positives += positives_of(acc, block);
     }
     return PRC_OK;
 }
@@ -295,9 +327,9 @@ static prc_status add_checked(prc_accumulator *acc, const uint64_t *state)
     size_t i;
 
     for (i = 0; i < acc->state_length; i += acc->block_length)
-        if (state[i + PRC__FED] > UINT64_MAX - acc->state[i + PRC__FED]
+        if (state[i + PRC__FED] > prc__max_fed(acc) - acc->state[i + PRC__FED]
             || state[i + PRC__IMAGES]
-                   > PRC__MAX_IMAGES - acc->state[i + PRC__IMAGES])
+                   > prc__max_images(acc) - acc->state[i + PRC__IMAGES])
             return PRC_E_COUNT_LIMIT;
 
     for (i = 0; i < acc->state_length; i++)

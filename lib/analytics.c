@@ -59,13 +59,16 @@ static double row_dice(const prc__curve *c, size_t k, double unused)
     return c->f1[k];
 }
 
-/* F-beta with beta2 = beta^2. */
+/* F-beta with beta2 = beta^2: (1 + b2) TP / ((1 + b2) TP + b2 FN + FP),
+ * divided through by 1 + b2 first, so that no term overflows however
+ * large beta or the counts. */
 static double row_fbeta(const prc__curve *c, size_t k, double beta2)
 {
     double tp = (double)c->tp[k], fn = (double)(c->positives - c->tp[k]);
-    double weighted = (1.0 + beta2) * tp;
+    double fn_weight = 1.0 / (1.0 + 1.0 / beta2); /* b2 / (1 + b2) */
+    double fp_weight = 1.0 / (1.0 + beta2);
 
-    return ratio(weighted, weighted + beta2 * fn + (double)c->fp[k],
+    return ratio(tp, tp + fn_weight * fn + fp_weight * (double)c->fp[k],
                  c->zero_division);
 }
 

@@ -868,13 +868,41 @@ static int offsets_fit(const prc_batch *batch, const int64_t stride3[3],
     return 1;
 }
 
+/* Whether a contiguous array of the batch's shape with `classes` channels
+ * of `size`-byte elements has byte offsets that fit in int64_t. */
+static int contiguous_fits(const prc_batch *batch, size_t classes,
+                           size_t size)
+{
+    uint64_t limit = (uint64_t)INT64_MAX, bytes = size;
+    size_t dims[4] = {batch->images, batch->height, batch->width, classes};
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        if (bytes > limit / dims[i])
+            return 0;
+        bytes *= dims[i];
+    }
+    return 1;
+}
+
 static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
 {
-    size_t label_classes = acc->multilabel ? acc->classes : 1;
+    size_t label_classes = acc->multilabel ? acc->classes : 1, c;
     uint64_t pixels;
 
     if (batch->scores == NULL || batch->labels == NULL || !batch->has_shape)
         return PRC_E_INCOMPLETE;
+    /* bool labels are 0 and 1: they cannot name one class of several. */
+    if (acc->classes > 1 && !acc->multilabel
+        && batch->label_dtype == PRC_DTYPE_BOOL)
+        return PRC_E_DTYPE;
+    if ((!batch->score_strided
+         && !contiguous_fits(batch, acc->classes,
+                             prc__dtype_size(batch->score_dtype)))
+        || (!batch->label_strided
+            && !contiguous_fits(batch, label_classes,
+                                prc__dtype_size(batch->label_dtype))))
+        return PRC_E_OVERFLOW;
     /* A strided view with classes must say how far apart they are. */
     if (acc->classes > 1 && !batch->class_strided
         && (batch->score_strided
@@ -887,10 +915,16 @@ static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
             && !offsets_fit(batch, batch->label_stride,
                             batch->label_class_stride, label_classes)))
         return PRC_E_OVERFLOW;
+    /* Caps per class, so that the pooled problem's C times as many
+     * (pixel, class) pairs still fit its counters. */
     pixels = (uint64_t)batch->images * batch->height * batch->width;
-    if (pixels > UINT64_MAX - acc->state[PRC__FED]
-        || batch->images > PRC__MAX_IMAGES - acc->state[PRC__IMAGES])
-        return PRC_E_COUNT_LIMIT;
+    for (c = 0; c < acc->classes; c++) {
+        const uint64_t *block = acc->state + c * acc->block_length;
+
+        if (pixels > prc__max_fed(acc) - block[PRC__FED]
+            || batch->images > prc__max_images(acc) - block[PRC__IMAGES])
+            return PRC_E_COUNT_LIMIT;
+    }
     return PRC_OK;
 }
 

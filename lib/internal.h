@@ -163,6 +163,11 @@ int prc__resolve_kernel(int requested);
 
 #define PRC__MAX_THREADS 256
 
+/* The caps of one class's block: pixels fed and images, divided among the
+ * classes so that their sums, the pooled problem, fit as well. */
+uint64_t prc__max_fed(const prc_accumulator *acc);
+uint64_t prc__max_images(const prc_accumulator *acc);
+
 /* Number of uint64_t values in one class's block, and in the whole state,
  * of an accumulator with these (valid) options. */
 size_t prc__block_length(const prc_options *options);

@@ -271,6 +271,25 @@ static void bad_input_changes_nothing(void **unused)
     assert_int_equal(size_after, size);
     assert_memory_equal(after, before, size);
 
+    /* bool labels cannot name one of three classes. */
+    {
+        prc_batch *b = NULL;
+
+        ASSERT_OK(prc_batch_create(&b));
+        ASSERT_OK(prc_batch_set_shape(b, N, H, W));
+        ASSERT_OK(prc_batch_set_scores(b, PRC_DTYPE_FLOAT32, d->nchw));
+        ASSERT_OK(prc_batch_set_labels(b, PRC_DTYPE_BOOL, d->labels));
+        ASSERT_STATUS(prc_accumulator_feed(acc, b), PRC_E_DTYPE);
+        /* A contiguous N x H x W x C array whose byte size passes
+         * INT64_MAX is refused before anything is read. */
+        ASSERT_OK(prc_batch_set_labels(b, PRC_DTYPE_UINT8, d->labels));
+        ASSERT_OK(prc_batch_set_layout(b, PRC_LAYOUT_NHWC));
+        ASSERT_OK(prc_batch_set_shape(b, 1, (size_t)1 << 30,
+                                      (size_t)1 << 30)); /* 2^64 bytes */
+        ASSERT_STATUS(prc_accumulator_feed(acc, b), PRC_E_OVERFLOW);
+        prc_batch_free(b);
+    }
+
     /* Class indices must lie below the ignore label. */
     ASSERT_OK(prc_options_create(&o));
     ASSERT_OK(prc_options_set(o, PRC_OPT_CLASSES, 3));

@@ -169,6 +169,80 @@ static void huge_counts_keep_f1(void **unused)
     prc_accumulator_free(acc);
 }
 
+/* Two classes: each class's caps are half, so that the pooled problem's
+ * sums fit; and pixels cannot be positive for two classes, or ignored by
+ * one class but not the other. */
+static void class_states_are_checked(void **unused)
+{
+    prc_options *o = scale_options(10, PRC_RULE_GE, 0);
+    prc_accumulator *acc = NULL;
+    uint64_t *state;
+    size_t b, pos, ign;
+    double fbeta = 0.0;
+
+    (void)unused;
+    ASSERT_OK(prc_options_set(o, PRC_OPT_CLASSES, 2));
+    ASSERT_OK(prc_accumulator_create(&acc, o));
+    b = acc->block_length;
+    pos = PRC__STATE_HEADER + acc->slots + acc->slots - 1; /* top slot */
+    ign = PRC__STATE_HEADER + PRC__IGNORED_CELL(acc);
+    state = calloc(acc->state_length, sizeof *state);
+    assert_non_null(state);
+
+    /* One pixel in one image, positive for class 0, negative for 1. */
+    state[PRC__FED] = state[b + PRC__FED] = 1;
+    state[PRC__IMAGES] = state[b + PRC__IMAGES] = 1;
+    state[b + PRC__IMAGES_WITHOUT_POSITIVES] = 1;
+    state[pos] = 1;
+    state[b + PRC__STATE_HEADER + acc->slots - 1] = 1;
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    prc_accumulator_reset(acc);
+
+    /* Positive for both. */
+    state[b + PRC__STATE_HEADER + acc->slots - 1] = 0;
+    state[b + pos] = 1;
+    state[b + PRC__IMAGES_WITHOUT_POSITIVES] = 0;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    /* Counted by class 0, ignored by class 1. */
+    state[b + pos] = 0;
+    state[b + ign] = 1;
+    state[b + PRC__IMAGES] = 0;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+
+    /* Over the halved cap of pixels. */
+    memset(state, 0, acc->state_length * sizeof *state);
+    state[PRC__FED] = state[b + PRC__FED] = UINT64_MAX / 2 + 1;
+    state[ign] = state[b + ign] = UINT64_MAX / 2 + 1;
+    ASSERT_STATUS(prc_accumulator_add_state(acc, state, acc->state_length),
+                  PRC_E_STATE);
+    state[PRC__FED] = state[b + PRC__FED] = UINT64_MAX / 2;
+    state[ign] = state[b + ign] = UINT64_MAX / 2;
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    free(state);
+    prc_accumulator_free(acc);
+    prc_options_free(o);
+
+    /* F-beta at a huge beta, on the 2^63 positives below: 1, not NaN. */
+    ASSERT_OK(prc_accumulator_create(&acc, NULL));
+    state = crafted(acc, 0, 0);
+    state[PRC__FED] = (uint64_t)1 << 63;
+    state[PRC__IMAGES] = 1;
+    state[PRC__STATE_HEADER + acc->slots + acc->slots - 1] = (uint64_t)1 << 63;
+    ASSERT_OK(prc_accumulator_add_state(acc, state, acc->state_length));
+    {
+        prc_result *res = NULL;
+
+        ASSERT_OK(prc_accumulator_finalize(acc, &res));
+        ASSERT_OK(prc_result_fbeta(res, 1e150, 0, 1, &fbeta));
+        assert_true(fbeta == 1.0);
+        prc_result_free(res);
+    }
+    free(state);
+    prc_accumulator_free(acc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +250,7 @@ int main(void)
         cmocka_unit_test(image_total_is_capped),
         cmocka_unit_test(impossible_states_are_refused),
         cmocka_unit_test(huge_counts_keep_f1),
+        cmocka_unit_test(class_states_are_checked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
