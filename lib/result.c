@@ -691,12 +691,23 @@ prc_status prc_result_get_option(const prc_result *result,
     return prc_options_get(&result->options, option, value);
 }
 
+/* The q-quantile of n sorted values, interpolated between the order
+ * statistics at q * (n - 1), as NumPy's default percentile. */
+static double quantile(const double *sorted, size_t n, double q)
+{
+    double position = q * (double)(n - 1), below = floor(position);
+    size_t i = (size_t)below;
+
+    if (i + 1 >= n)
+        return sorted[n - 1];
+    return sorted[i] + (position - below) * (sorted[i + 1] - sorted[i]);
+}
+
 prc_status prc_result_interval(const prc_result *result, prc_metric metric,
                                double level, double *lo, double *hi)
 {
     const double *values;
     size_t n, m;
-    double position, lower, upper;
 
     if (result == NULL || lo == NULL || hi == NULL)
         return PRC_E_NULL;
@@ -714,19 +725,7 @@ prc_status prc_result_interval(const prc_result *result, prc_metric metric,
     *lo = *hi = NAN;
     if (n == 0)
         return PRC_E_NO_POSITIVES;
-
-    /* Quantile q at position q * (n - 1), linearly interpolated. */
-    position = (1.0 - level) / 2.0 * (double)(n - 1);
-    lower = floor(position);
-    *lo = values[(size_t)lower]
-          + (position - lower)
-                * (values[(size_t)lower + ((size_t)lower + 1 < n)]
-                   - values[(size_t)lower]);
-    position = (1.0 + level) / 2.0 * (double)(n - 1);
-    upper = floor(position);
-    *hi = values[(size_t)upper]
-          + (position - upper)
-                * (values[(size_t)upper + ((size_t)upper + 1 < n)]
-                   - values[(size_t)upper]);
+    *lo = quantile(values, n, (1.0 - level) / 2.0);
+    *hi = quantile(values, n, (1.0 + level) / 2.0);
     return PRC_OK;
 }
