@@ -123,6 +123,18 @@ static prc_status feed(prc_accumulator *acc, const uint8_t *h,
         ss[1] = INT64_MAX / 2 + 1; /* two row steps pass INT64_MAX */
     check(prc_batch_create(&batch) == PRC_OK);
     check(prc_batch_set_shape(batch, n, dims[1], dims[2]) == PRC_OK);
+    /* Sometimes no scores at all: the setter refuses NULL, and the batch
+     * stays incomplete. */
+    if (h[13] == 0xFF) {
+        check(prc_batch_set_scores(batch, score_types[h[5] % 6], NULL)
+              == PRC_E_NULL);
+        check(prc_batch_set_labels(batch, label_types[h[6] % 4], l->origin)
+              == PRC_OK);
+        status = prc_accumulator_feed(acc, batch);
+        check(status == PRC_E_INCOMPLETE);
+        prc_batch_free(batch);
+        return status;
+    }
     check(prc_batch_set_scores(batch, score_types[h[5] % 6],
                                s->origin + (int64_t)first * s->stride[0])
           == PRC_OK);
