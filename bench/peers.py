@@ -10,7 +10,9 @@ generates.
   * the NumPy binned recipe: quantize scores to bins, one np.bincount of
     (bin, label) keys, reversed cumulative sums;
   * the same recipe with torch.bincount, when torch can be imported;
-  * libprcurve: create, one feed of the whole array (zero copy), finalize.
+  * libprcurve: create, one feed of the whole array (zero copy), finalize,
+    on one thread and on --threads threads (default: every cpu) when the
+    library has PRC_OPT_THREADS; "lib x" is relative to the latter.
 
 Every timing includes masking the ignore label (255), which libprcurve does
 itself.  Each method's average precision (AP) is printed with its
@@ -41,6 +43,7 @@ IGNORE = 255
 # Enum values from prcurve.h (part of the ABI, never renumbered).
 PRC_OK = 0
 OPT_BINS = 1
+OPT_THREADS = 9
 DTYPE_FLOAT32, DTYPE_UINT8 = 1, 3
 AVERAGE_PRECISION = 1
 
@@ -123,6 +126,7 @@ class Library:
             "prc_options_free": ([vp], None),
             "prc_options_set": ([vp, ctypes.c_int, ctypes.c_int64],
                                 ctypes.c_int),
+            "prc_option_bounds": ([ctypes.c_int, vp, vp, vp], ctypes.c_int),
             "prc_batch_create": ([pvp], ctypes.c_int),
             "prc_batch_free": ([vp], None),
             "prc_batch_set_shape": ([vp, sz, sz, sz], ctypes.c_int),
@@ -142,13 +146,15 @@ class Library:
             fn.argtypes, fn.restype = args, result
         self.c = lib
         self.version = lib.prc_version_string().decode()
+        self.has_threads = lib.prc_option_bounds(OPT_THREADS, None, None,
+                                                 None) == PRC_OK
 
     def check(self, status, what):
         if status != PRC_OK:
             name = self.c.prc_status_name(status).decode()
             raise RuntimeError(f"{what}: {name}")
 
-    def average_precision(self, scores, labels, bins):
+    def average_precision(self, scores, labels, bins, threads=1):
         """Create, feed the whole N x H x W array once, finalize."""
         c, h = self.c, [ctypes.c_void_p() for _ in range(4)]
         opts, acc, batch, res = h
@@ -156,6 +162,9 @@ class Library:
         try:
             self.check(c.prc_options_create(ctypes.byref(opts)), "options")
             self.check(c.prc_options_set(opts, OPT_BINS, bins), "bins")
+            if threads > 1:
+                self.check(c.prc_options_set(opts, OPT_THREADS, threads),
+                           "threads")
             self.check(c.prc_accumulator_create(ctypes.byref(acc), opts),
                        "accumulator_create")
             self.check(c.prc_batch_create(ctypes.byref(batch)), "batch")
@@ -226,6 +235,10 @@ def config_rows(scores, labels, bins, ref, args, lib, torch):
                         lambda: torch_recipe(torch, scores, labels, bins)))
     methods.append(("libprcurve (ctypes)",
                     lambda: lib.average_precision(scores, labels, bins)))
+    if args.threads > 1 and lib.has_threads:
+        methods.append((f"libprcurve (ctypes, {args.threads} thr)",
+                        lambda: lib.average_precision(scores, labels, bins,
+                                                      args.threads)))
     rows = []
     if ref is not None:
         rows.append(dict(method="scikit-learn exact", seconds=ref["seconds"],
@@ -325,6 +338,9 @@ def parse_args():
     p.add_argument("--sklearn-runs", type=int, default=1)
     p.add_argument("--sklearn-pixels", type=int, default=0,
                    help="cap on scikit-learn's pixels (0: all; -1: skip)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="libprcurve's threads for the second library row "
+                        "and the reference of 'lib x' (default: every cpu)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     if not args.library:

@@ -6,13 +6,16 @@
  * machine's read bandwidth in the same process, then times one feed of the
  * whole data set per run, on data evicted from the caches beforehand, for
  * every configuration: float32 scores at 1000 and 65536 bins, uint8 scores
- * at 255 bins, per-image mode off and on.  Prints the median of the runs
- * as pixels/s, bytes/s and the fraction of the measured bandwidth, and the
- * resident memory of an accumulator fed once and ten times the data.
+ * at 255 bins, per-image mode off and on, and 19-class float32 maps (N x C
+ * x H x W, softmax-like) with class-index labels.  Prints the median of
+ * the runs as pixels/s, bytes/s and the fraction of the measured
+ * bandwidth, whether every kernel and thread count counted exactly the
+ * same (AP and whole state), and the resident memory of an accumulator fed
+ * once and ten times the data.
  *
- * Code paths and worker threads are options the library may grow.  The
- * bench probes for them (a header constant found at configure time, or an
- * option number given on the command line, confirmed at run time with
+ * Kernels, worker threads and classes are options the library may lack.
+ * The bench probes for them (a header constant found at configure time, or
+ * an option number given on the command line, confirmed at run time with
  * prc_option_bounds) and reports each requested value as measured or as
  * not available in this build.
  *
@@ -46,6 +49,10 @@
 #else
 #define BENCH_OPT_KERNEL 0
 #endif
+
+/* The multi-class data set: classes, and whether the library takes them
+ * (PRC_OPT_CLASSES and prc_batch_set_layout). */
+#define BENCH_CLASSES 19
 
 /* A list value meaning "leave the option at the library's default". */
 #define DEFAULT_VALUE (-1L)
@@ -144,9 +151,10 @@ struct shape {
 struct dataset {
     const char *name;
     size_t images, height, width, pixels;
-    float *f32;      /* scores in [0, 1] */
-    uint8_t *u8;     /* the same scores rounded to v / 255 */
-    uint8_t *labels; /* 0, 1 or 255 (ignored) */
+    int classes;     /* 1: binary maps; more: N x C x H x W scores */
+    float *f32;      /* scores in [0, 1]; C channels per image */
+    uint8_t *u8;     /* the same scores rounded to v / 255 (binary only) */
+    uint8_t *labels; /* 0, 1 or 255; class indices or 255 with classes */
 };
 
 /* A blob: an ellipse the model found, missed, or imagined. */
@@ -233,6 +241,68 @@ static void make_image(uint64_t seed, float *s, uint8_t *l, size_t h, size_t w)
     }
 }
 
+/*
+ * One multi-class image: background (class 0) with three to eight elliptic
+ * objects of classes 1..C-1, found, missed or imagined as in the binary
+ * maps.  Each pixel gets logits of noise plus a boost for the class the
+ * model believes in, through a softmax, so that the C scores of a pixel
+ * sum to 1 (to float rounding).  Objects' rims are ignored as above.
+ * `pred` and `boost` are scratch planes of h * w.
+ */
+static void make_class_image(uint64_t seed, int classes, float *s,
+                             uint8_t *l, uint8_t *pred, float *boost,
+                             size_t h, size_t w)
+{
+    struct rng r;
+    size_t i, n = h * w, y, x;
+    int k, c, blobs;
+
+    r.state = seed;
+    memset(l, 0, n);
+    memset(pred, 0, n);
+    for (i = 0; i < n; i++)
+        boost[i] = 3.0f;
+    blobs = 3 + (int)(rng_next(&r) % 6);
+    for (k = 0; k < blobs; k++) {
+        struct blob b = random_blob(&r, h, w);
+        uint8_t cls = (uint8_t)(1 + rng_next(&r) % (uint64_t)(classes - 1));
+        size_t y0 = clamp_index(b.cy - 1.5 * b.ry, h);
+        size_t y1 = clamp_index(b.cy + 1.5 * b.ry + 1.0, h);
+        size_t x0 = clamp_index(b.cx - 1.5 * b.rx, w);
+        size_t x1 = clamp_index(b.cx + 1.5 * b.rx + 1.0, w);
+
+        for (y = y0; y < y1; y++)
+            for (x = x0; x < x1; x++) {
+                double dy = ((double)y - b.cy) / b.ry;
+                double dx = ((double)x - b.cx) / b.rx;
+                double d = sqrt(dx * dx + dy * dy);
+                float v = (float)(8.0 * b.confidence
+                                  / (1.0 + exp(8.0 * (d - 1.0))));
+
+                i = y * w + x;
+                if (b.kind != BLOB_MISSED && v > boost[i]) {
+                    boost[i] = v;
+                    pred[i] = cls;
+                }
+                if (b.kind != BLOB_FALSE && d < 1.0)
+                    l[i] = cls;
+                if (b.band > 0.0 && fabs(d - 1.0) < b.band)
+                    l[i] = 255;
+            }
+    }
+    for (i = 0; i < n; i++) {
+        float z[256], sum = 0.0f;
+
+        for (c = 0; c < classes; c++) {
+            z[c] = (float)exp(1.5 * rng_uniform(&r)
+                              + (c == pred[i] ? boost[i] : 0.0f));
+            sum += z[c];
+        }
+        for (c = 0; c < classes; c++)
+            s[(size_t)c * n + i] = z[c] / sum;
+    }
+}
+
 struct maker {
     struct dataset *d;
     size_t first, step;
@@ -244,6 +314,19 @@ static void *make_images(void *arg)
     struct dataset *d = m->d;
     size_t n = d->height * d->width, i, p;
 
+    if (d->classes > 1) {
+        uint8_t *pred = xmalloc(n);
+        float *boost = xmalloc(n * sizeof *boost);
+
+        for (i = m->first; i < d->images; i += m->step)
+            make_class_image(0xc1a55000u + i * 0x10001u + d->height,
+                             d->classes, d->f32 + i * n * (size_t)d->classes,
+                             d->labels + i * n, pred, boost, d->height,
+                             d->width);
+        free(pred);
+        free(boost);
+        return NULL;
+    }
     for (i = m->first; i < d->images; i += m->step) {
         make_image(0x5eed0000u + i * 0x10001u + d->height, d->f32 + i * n,
                    d->labels + i * n, d->height, d->width);
@@ -255,7 +338,7 @@ static void *make_images(void *arg)
 
 /* Fills a data set, images spread over the machine's cores. */
 static void dataset_make(struct dataset *d, const char *name, size_t images,
-                         size_t height, size_t width, int cpus)
+                         size_t height, size_t width, int classes, int cpus)
 {
     pthread_t tid[MAX_BW_THREADS];
     struct maker m[MAX_BW_THREADS];
@@ -267,8 +350,9 @@ static void dataset_make(struct dataset *d, const char *name, size_t images,
     d->height = height;
     d->width = width;
     d->pixels = images * height * width;
-    d->f32 = xmalloc(d->pixels * sizeof *d->f32);
-    d->u8 = xmalloc(d->pixels);
+    d->classes = classes;
+    d->f32 = xmalloc(d->pixels * (size_t)classes * sizeof *d->f32);
+    d->u8 = classes > 1 ? NULL : xmalloc(d->pixels);
     d->labels = xmalloc(d->pixels);
     for (t = 0; t < n; t++) {
         m[t].d = d;
@@ -504,7 +588,9 @@ static void tunable_finish(struct tunable *t, int cpus, int is_threads)
             if (cpus > 1)
                 t->list[t->count++] = cpus;
         } else {
-            for (v = t->min; v <= t->max && t->count < MAX_LIST; v++)
+            /* Every named kernel; 0, automatic, only picks one of them. */
+            for (v = t->min > 0 || t->max < 1 ? t->min : 1;
+                 v <= t->max && t->count < MAX_LIST; v++)
                 t->list[t->count++] = (long)v;
         }
     }
@@ -527,12 +613,14 @@ struct config {
     prc_dtype scores;
     int64_t bins;
     int per_image;
+    int classes; /* 1: binary maps */
 };
 
 static const struct config configs[] = {
-    {PRC_DTYPE_FLOAT32, 1000, 0},  {PRC_DTYPE_FLOAT32, 1000, 1},
-    {PRC_DTYPE_FLOAT32, 65536, 0}, {PRC_DTYPE_FLOAT32, 65536, 1},
-    {PRC_DTYPE_UINT8, 255, 0},     {PRC_DTYPE_UINT8, 255, 1},
+    {PRC_DTYPE_FLOAT32, 1000, 0, 1},  {PRC_DTYPE_FLOAT32, 1000, 1, 1},
+    {PRC_DTYPE_FLOAT32, 65536, 0, 1}, {PRC_DTYPE_FLOAT32, 65536, 1, 1},
+    {PRC_DTYPE_UINT8, 255, 0, 1},     {PRC_DTYPE_UINT8, 255, 1, 1},
+    {PRC_DTYPE_FLOAT32, 1000, 0, BENCH_CLASSES},
 };
 
 struct row {
@@ -543,6 +631,7 @@ struct row {
     const char *failure; /* NULL if measured */
     char failure_text[200];
     double median_s, best_s, pixels_per_s, bytes_per_s, bw_fraction, ap;
+    uint64_t state_hash; /* of the whole state after the last run */
 };
 
 /* Memory at four points: before creating, created, fed 1x, fed 10x. */
@@ -559,6 +648,9 @@ struct bench {
     int quick, runs, json, cpus;
     const char *write_dir;
     struct tunable threads, path;
+    int classes_ok;         /* the library takes BENCH_CLASSES classes */
+    char classes_why[160];  /* why not */
+    double load[2];         /* 1-minute load average at start and end */
     uint64_t *evict; /* larger than the last-level cache */
     size_t evict_words;
     double bandwidth[3]; /* 1 thread, 2 threads, all cpus */
@@ -574,9 +666,10 @@ static const char *dtype_name(prc_dtype d)
     return d == PRC_DTYPE_FLOAT32 ? "float32" : "uint8";
 }
 
-static size_t bytes_per_pixel(prc_dtype d)
+/* Bytes read per pixel: every class's score and one label byte. */
+static size_t bytes_per_pixel(const struct config *c)
 {
-    return d == PRC_DTYPE_FLOAT32 ? 5 : 2;
+    return (size_t)c->classes * (c->scores == PRC_DTYPE_FLOAT32 ? 4 : 1) + 1;
 }
 
 /* The bandwidth measured with `threads` threads, or the closest below. */
@@ -626,6 +719,10 @@ static prc_options *row_options(const struct bench *b, struct row *row)
     }
     prc_options_set(o, PRC_OPT_BINS, row->cfg.bins);
     prc_options_set(o, PRC_OPT_PER_IMAGE, row->cfg.per_image);
+#ifdef PRC_BENCH_HAVE_OPT_CLASSES
+    if (row->cfg.classes > 1)
+        prc_options_set(o, PRC_OPT_CLASSES, row->cfg.classes);
+#endif
     if (set_option(o, &b->threads, row->threads, row) != 0
         || set_option(o, &b->path, row->path, row) != 0) {
         row->failure = row->failure_text;
@@ -648,7 +745,32 @@ static prc_batch *whole_batch(const struct dataset *d, prc_dtype scores)
         fprintf(stderr, "prcurve-bench: cannot describe the batch\n");
         exit(1);
     }
+#ifdef PRC_BENCH_HAVE_OPT_CLASSES
+    if (d->classes > 1 && prc_batch_set_layout(batch, PRC_LAYOUT_NCHW)) {
+        fprintf(stderr, "prcurve-bench: cannot set the NCHW layout\n");
+        exit(1);
+    }
+#endif
     return batch;
+}
+
+/* FNV-1a over the accumulator's whole state, its length included: equal
+ * hashes mean (short of a collision) equal counts. */
+static uint64_t state_hash(const prc_accumulator *acc)
+{
+    const uint64_t *state = NULL;
+    size_t length = 0, i;
+    uint64_t h = 0xcbf29ce484222325u;
+    int k;
+
+    if (prc_accumulator_state(acc, &state, &length) != PRC_OK)
+        return 0;
+    for (i = 0; i <= length; i++) {
+        uint64_t v = i < length ? state[i] : (uint64_t)length;
+        for (k = 0; k < 8; k++)
+            h = (h ^ (v >> (8 * k) & 0xff)) * 0x100000001b3u;
+    }
+    return h;
 }
 
 static double average_precision(const prc_accumulator *acc)
@@ -692,6 +814,7 @@ static void time_feeds(const struct bench *b, prc_accumulator *acc,
         }
     }
     row->ap = average_precision(acc);
+    row->state_hash = state_hash(acc);
     row->median_s = median(t, n); /* sorts t */
     row->best_s = t[0];
 }
@@ -706,6 +829,13 @@ static void measure_row(const struct bench *b, struct row *row)
 
     if (!o)
         return;
+    if (row->cfg.classes > 1 && !b->classes_ok) {
+        snprintf(row->failure_text, sizeof row->failure_text,
+                 "not available in this build: %s", b->classes_why);
+        row->failure = row->failure_text;
+        prc_options_free(o);
+        return;
+    }
     st = prc_accumulator_create(&acc, o);
     prc_options_free(o);
     if (st != PRC_OK) {
@@ -723,7 +853,7 @@ static void measure_row(const struct bench *b, struct row *row)
 
     row->pixels_per_s = (double)d->pixels / row->median_s;
     row->bytes_per_s =
-        row->pixels_per_s * (double)bytes_per_pixel(row->cfg.scores);
+        row->pixels_per_s * (double)bytes_per_pixel(&row->cfg);
     row->bw_fraction =
         row->bytes_per_s
         / bandwidth_for(b, row->threads == DEFAULT_VALUE ? 1 : row->threads);
@@ -840,13 +970,36 @@ static const char *value_text(long v, char *buf, size_t size)
     return buf;
 }
 
+/* A kernel by its name in the header, else by its number. */
+static const char *path_text(long v, char *buf, size_t size)
+{
+#ifdef PRC_BENCH_HAVE_OPT_KERNEL
+    if (v == PRC_KERNEL_AUTO)
+        return "auto";
+    if (v == PRC_KERNEL_SCALAR)
+        return "scalar";
+    if (v == PRC_KERNEL_AVX2)
+        return "avx2";
+#endif
+    return value_text(v, buf, size);
+}
+
+/* "float32", "uint8", or "f32x19" for 19 float32 class channels. */
+static const char *scores_text(const struct config *c, char *buf, size_t size)
+{
+    if (c->classes <= 1)
+        return dtype_name(c->scores);
+    snprintf(buf, size, "f32x%d", c->classes);
+    return buf;
+}
+
 static void print_row_text(const struct row *r)
 {
-    char p[24], t[24];
+    char p[24], t[24], sc[24];
 
     printf("%-6s %9zu %-7s %6lld %-4s %-8s %-8s", r->data.name, r->data.pixels,
-           dtype_name(r->cfg.scores), (long long)r->cfg.bins,
-           r->cfg.per_image ? "on" : "off", value_text(r->path, p, sizeof p),
+           scores_text(&r->cfg, sc, sizeof sc), (long long)r->cfg.bins,
+           r->cfg.per_image ? "on" : "off", path_text(r->path, p, sizeof p),
            value_text(r->threads, t, sizeof t));
     if (r->failure) {
         printf(" %s\n", r->failure);
@@ -864,6 +1017,7 @@ static void print_header_text(const struct bench *b)
     printf("prcurve-bench: libprcurve %s, %d cpu(s)%s, median of %d runs\n",
            prc_version_string(), b->cpus, b->quick ? ", quick sizes" : "",
            b->runs);
+    printf("load average (1 min) at start: %.2f\n", b->load[0]);
     for (i = 0; i < 3; i++)
         if (b->bw_threads[i] > 0)
             printf("read bandwidth, %d thread(s): %.1f GB/s\n",
@@ -876,6 +1030,11 @@ static void print_header_text(const struct bench *b)
     if (!b->path.available)
         printf("code path option: not available in this build (%s)\n",
                b->path.why);
+    if (!b->classes_ok)
+        printf("classes: not available in this build (%s)\n",
+               b->classes_why);
+    printf("bytes per pixel: 5 float32, 2 uint8, %d for %d float32 classes "
+           "+ label\n", BENCH_CLASSES * 4 + 1, BENCH_CLASSES);
     printf("\n%-6s %9s %-7s %6s %-4s %-8s %-8s %8s %7s %6s %6s %s\n", "data",
            "pixels", "scores", "bins", "img", "path", "threads", "ms", "G px/s",
            "GB/s", "of bw", "AP");
@@ -902,8 +1061,66 @@ static void print_memory_text(const struct bench *b)
                m->heap[3], m->heap_peak, m->rss_kib[1], m->rss_kib[2],
                m->rss_kib[3], m->rss_kib[3] - m->rss_kib[2]);
     }
-    printf("\nnot available in this build: 19-class maps "
-           "(the library has no class option)\n");
+}
+
+static int same_config(const struct row *a, const struct row *b)
+{
+    return strcmp(a->data.name, b->data.name) == 0
+           && a->cfg.scores == b->cfg.scores && a->cfg.bins == b->cfg.bins
+           && a->cfg.per_image == b->cfg.per_image
+           && a->cfg.classes == b->cfg.classes;
+}
+
+/* For the group of rows of one configuration starting at rows[first]:
+ * how many were measured, and the first measured row whose AP (bit for
+ * bit) or state differs from the group's first measured one (NULL if
+ * none).  Returns the group's end. */
+static int identity_group(const struct bench *b, int first, int *measured,
+                          const struct row **ref, const struct row **odd)
+{
+    int i;
+
+    *measured = 0;
+    *ref = *odd = NULL;
+    for (i = first; i < b->nrows && same_config(&b->rows[first], &b->rows[i]);
+         i++) {
+        const struct row *r = &b->rows[i];
+        if (r->failure)
+            continue;
+        ++*measured;
+        if (!*ref)
+            *ref = r;
+        else if (!*odd && (memcmp(&r->ap, &(*ref)->ap, sizeof r->ap) != 0
+                           || r->state_hash != (*ref)->state_hash))
+            *odd = r;
+    }
+    return i;
+}
+
+static void print_identity_text(const struct bench *b)
+{
+    int i = 0, n;
+    const struct row *ref, *odd;
+    char p[24], t[24], sc[24];
+
+    printf("\nsame counts whatever the kernel and thread count (AP bit for "
+           "bit, and a hash\nof the whole accumulator state):\n");
+    while (i < b->nrows) {
+        const struct row *g = &b->rows[i];
+        i = identity_group(b, i, &n, &ref, &odd);
+        printf("%-6s %-7s %6lld %-4s %2d run(s): ", g->data.name,
+               scores_text(&g->cfg, sc, sizeof sc), (long long)g->cfg.bins,
+               g->cfg.per_image ? "on" : "off", n);
+        if (n < 2)
+            printf("nothing to compare\n");
+        else if (!odd)
+            printf("identical, AP %.17g\n", ref->ap);
+        else
+            printf("DIFFERENT: %s/%s AP %.17g against %.17g\n",
+                   path_text(odd->path, p, sizeof p),
+                   value_text(odd->threads, t, sizeof t), odd->ap, ref->ap);
+    }
+    printf("\nload average (1 min) at the end: %.2f\n", b->load[1]);
 }
 
 static void print_json_number(const char *key, double v, int last)
@@ -926,9 +1143,11 @@ static void print_json_row(const struct row *r, int last)
 {
     printf("    {\"data\": \"%s\", \"images\": %zu, \"height\": %zu, "
            "\"width\": %zu, \"pixels\": %zu,\n     \"scores\": \"%s\", "
+           "\"classes\": %d, \"bytes_per_pixel\": %zu, "
            "\"bins\": %lld, \"per_image\": %s, ",
            r->data.name, r->data.images, r->data.height, r->data.width,
-           r->data.pixels, dtype_name(r->cfg.scores), (long long)r->cfg.bins,
+           r->data.pixels, dtype_name(r->cfg.scores), r->cfg.classes,
+           bytes_per_pixel(&r->cfg), (long long)r->cfg.bins,
            r->cfg.per_image ? "true" : "false");
     print_json_value("path", r->path);
     print_json_value("threads", r->threads);
@@ -944,8 +1163,8 @@ static void print_json_row(const struct row *r, int last)
     print_json_number("bytes_per_second", r->bytes_per_s, 0);
     printf("\n     ");
     print_json_number("bandwidth_fraction", r->bw_fraction, 0);
-    print_json_number("average_precision", r->ap, 1);
-    printf("}%s\n", last ? "" : ",");
+    printf("\"average_precision\": %.17g, \"state_hash\": \"%016llx\"}%s\n",
+           r->ap, (unsigned long long)r->state_hash, last ? "" : ",");
 }
 
 static void print_json_tunable(const struct tunable *t, int last)
@@ -985,6 +1204,8 @@ static void print_json(const struct bench *b)
            "\"quick\": %s, \"runs\": %d,\n  \"eviction_bytes\": %zu,\n",
            prc_version_string(), b->cpus, b->quick ? "true" : "false", b->runs,
            b->evict_words * 8);
+    printf("  \"load_average\": {\"start\": %.2f, \"end\": %.2f},\n",
+           b->load[0], b->load[1]);
     printf("  \"bandwidth\": [");
     for (i = 0; i < 3; i++)
         if (b->bw_threads[i] > 0)
@@ -999,14 +1220,59 @@ static void print_json(const struct bench *b)
     printf("  ],\n  \"memory\": [\n");
     for (i = 0; i < b->nmem; i++)
         print_json_memory(&b->mem[i], i == b->nmem - 1);
-    printf("  ],\n  \"not_available\": [{\"configuration\": "
-           "\"float32, 19 classes\", \"reason\": \"the library has no "
-           "class option\"}]\n}\n");
+    printf("  ],\n  \"identity\": [\n");
+    for (i = 0; i < b->nrows;) {
+        const struct row *g = &b->rows[i], *ref, *odd;
+        int n;
+        i = identity_group(b, i, &n, &ref, &odd);
+        printf("    {\"data\": \"%s\", \"scores\": \"%s\", \"classes\": %d, "
+               "\"bins\": %lld, \"per_image\": %s, \"measured\": %d, "
+               "\"identical\": %s}%s\n",
+               g->data.name, dtype_name(g->cfg.scores), g->cfg.classes,
+               (long long)g->cfg.bins, g->cfg.per_image ? "true" : "false", n,
+               odd ? "false" : "true", i < b->nrows ? "," : "");
+    }
+    printf("  ]\n}\n");
 }
 
 /* ------------------------------------------------------------------------ */
 /* Driver                                                                   */
 /* ------------------------------------------------------------------------ */
+
+/* The 1-minute load average from /proc/loadavg, or -1. */
+static double load_average(void)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    double load = -1.0;
+
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = -1.0;
+        fclose(f);
+    }
+    return load;
+}
+
+/* Whether the library takes BENCH_CLASSES classes. */
+static void probe_classes(struct bench *b)
+{
+#ifdef PRC_BENCH_HAVE_OPT_CLASSES
+    int64_t lo = 0, hi = 0;
+    prc_status st = prc_option_bounds(PRC_OPT_CLASSES, &lo, &hi, NULL);
+
+    if (st != PRC_OK)
+        snprintf(b->classes_why, sizeof b->classes_why,
+                 "PRC_OPT_CLASSES: %s", prc_status_name(st));
+    else if (hi < BENCH_CLASSES)
+        snprintf(b->classes_why, sizeof b->classes_why,
+                 "PRC_OPT_CLASSES goes up to %lld only", (long long)hi);
+    else
+        b->classes_ok = 1;
+#else
+    snprintf(b->classes_why, sizeof b->classes_why,
+             "the header has no PRC_OPT_CLASSES");
+#endif
+}
 
 static void usage(FILE *f)
 {
@@ -1100,7 +1366,9 @@ static void run_dataset(struct bench *b, const struct dataset *d)
     size_t c;
     int p, t;
 
-    for (c = 0; c < sizeof configs / sizeof configs[0]; c++)
+    for (c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+        if ((configs[c].classes > 1) != (d->classes > 1))
+            continue;
         for (p = 0; p < b->path.count; p++)
             for (t = 0; t < b->threads.count && b->nrows < MAX_ROWS; t++) {
                 struct row *r = &b->rows[b->nrows++];
@@ -1116,6 +1384,7 @@ static void run_dataset(struct bench *b, const struct dataset *d)
                     print_row_text(r);
                 fflush(stdout);
             }
+    }
 }
 
 /* Memory rows on the first data set: per-image mode, every thread count
@@ -1123,9 +1392,9 @@ static void run_dataset(struct bench *b, const struct dataset *d)
 static void run_memory(struct bench *b, const struct dataset *d)
 {
     static const struct config memory_configs[] = {
-        {PRC_DTYPE_FLOAT32, 1000, 1},
-        {PRC_DTYPE_FLOAT32, 65536, 1},
-        {PRC_DTYPE_UINT8, 255, 1},
+        {PRC_DTYPE_FLOAT32, 1000, 1, 1},
+        {PRC_DTYPE_FLOAT32, 65536, 1, 1},
+        {PRC_DTYPE_UINT8, 255, 1, 1},
     };
     size_t k;
     int t;
@@ -1142,18 +1411,20 @@ static void run_memory(struct bench *b, const struct dataset *d)
         }
 }
 
+/* The data sets: binary small and large, then the multi-class one. */
 static int run(struct bench *b)
 {
+    static const char *names[3] = {"small", "large", "class"};
     struct dataset d;
     int i;
 
-    for (i = 0; i < 2; i++) {
-        size_t side = i == 0 ? 512 : 2048, images = i == 0 ? 100 : 16;
+    for (i = 0; i < 3; i++) {
+        size_t side = i == 1 ? 2048 : 512, images = i == 0 ? 100 : 16;
         if (b->quick)
             side /= 16, images = i == 0 ? 4 : 2;
-        dataset_make(&d, i == 0 ? "small" : "large", images, side, side,
-                     b->cpus);
-        if (b->write_dir && write_dataset(b->write_dir, &d) != 0) {
+        dataset_make(&d, names[i], images, side, side,
+                     i == 2 ? BENCH_CLASSES : 1, b->cpus);
+        if (b->write_dir && i < 2 && write_dataset(b->write_dir, &d) != 0) {
             dataset_free(&d);
             return 1;
         }
@@ -1162,10 +1433,13 @@ static int run(struct bench *b)
         run_dataset(b, &d);
         dataset_free(&d);
     }
-    if (b->json)
+    b->load[1] = load_average();
+    if (b->json) {
         print_json(b);
-    else
+    } else {
         print_memory_text(b);
+        print_identity_text(b);
+    }
     return 0;
 }
 
@@ -1191,6 +1465,8 @@ int main(int argc, char **argv)
         b.runs = 3;
     tunable_probe(&b.threads);
     tunable_probe(&b.path);
+    probe_classes(&b);
+    b.load[0] = load_average();
     tunable_finish(&b.threads, b.cpus, 1);
     tunable_finish(&b.path, b.cpus, 0);
 
