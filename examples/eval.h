@@ -35,6 +35,14 @@ struct eval_config {
     const char *plot; /* NULL for no SVG plot */
     int plot_roc;     /* add the ROC panel to the plot */
     int keep_going;   /* warn about and skip bad or unmatched files */
+    int bins_given;   /* --bins was given */
+    int range_given;  /* --range LO HI was given */
+    double range_lo, range_hi;
+    const char *range_text[2]; /* LO and HI as given */
+    const char *thresholds; /* --thresholds FILE, or NULL */
+    int bootstrap_given;    /* --bootstrap K was given */
+    int seed_given, level_given;
+    double level;     /* --level L of the intervals, 0.95 by default */
     int quiet;        /* no progress bar, no warnings */
     int help;
     int version;
@@ -87,6 +95,25 @@ void eval_config_free(struct eval_config *config);
  * an error, or with --keep-going a warning.  Returns EVAL_OK (also when no
  * directory was given) or an exit status after printing why. */
 int eval_expand_dirs(struct eval_config *config);
+
+/* A whole-string decimal number as strtod reads it, nothing else around
+ * it.  Returns 0, -1 if the text is not a number, or -2 for one that is
+ * not finite (infinity, NaN, or beyond double). */
+int eval_parse_double(const char *text, double *out);
+
+/* Reads the thresholds of --thresholds FILE: text (numbers separated by
+ * white space, '#' starting a comment) or a 1-D float64 .npy array; at
+ * least 2, finite and strictly increasing.  Stores a new array (free with
+ * free()) in *values and its length in *count.  Returns EVAL_OK, or
+ * EVAL_USAGE_ERROR after printing the one line that says why (the line
+ * or element at fault). */
+int eval_read_thresholds(const char *path, double **values, size_t *count);
+
+/* Creates the accumulator of config's options.  Returns EVAL_OK, or an
+ * exit status after printing why (options that do not go together, such
+ * as a --range too narrow for its bins, are a usage error). */
+int eval_create_accumulator(const struct eval_config *config,
+                            prc_accumulator **acc);
 
 /* Prints the --help text on stdout. */
 void eval_print_help(void);

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum kind { LIST, FLAG, VALUE };
+enum kind { LIST, FLAG, VALUE, PAIR };
 
 struct option_spec {
     const char *name;
@@ -155,7 +155,8 @@ void eval_print_help(void)
 "Input:\n"
 "  --scores PATH...     score maps: .npy (float16, float32, float64, uint8\n"
 "                       read as v/255 or uint16 read as v/65535; H x W or\n"
-"                       N x H x W, C order, values in [0, 1]), or\n"
+"                       N x H x W, C order, values in [0, 1] or in\n"
+"                       --range), or\n"
 "                       grayscale PNG (8-bit: v/255, 16-bit: v/65535)\n"
 "  --labels PATH...     label maps: .npy (uint8, bool, int32 or int64),\n"
 "                       8-bit grayscale PNG, or palette PNG (the palette\n"
@@ -189,6 +190,28 @@ void eval_print_help(void)
 "                       precision or recall where its denominator is 0\n"
 "                       (default 0)\n"
 "  --per-image          also the mean curve over images and mean image AP\n"
+"  --range LO HI        scores lie in [LO, HI] (logits, say) instead of\n"
+"                       [0, 1]: thresholds LO + (HI - LO) k/N, reported\n"
+"                       in these units; LO < HI, both finite.  uint8 and\n"
+"                       uint16 scores still mean v/255 and v/65535\n"
+"  --thresholds FILE    your own thresholds instead of k/N: a text file of\n"
+"                       numbers (one per line or separated by spaces, #\n"
+"                       starts a comment) or a 1-D float64 .npy; at least\n"
+"                       2, finite, strictly increasing; one curve row\n"
+"                       each.  Not with --bins.  With --range, scores are\n"
+"                       valid in [LO, HI]\n"
+"  With --range or --thresholds, calibration and ECE are undefined.\n"
+"\n",
+        stdout);
+    fputs(
+"Confidence intervals:\n"
+"  --bootstrap K        K bootstrap replicates over images (0..1000, 0\n"
+"                       for none): percentile intervals of AP, AUPRC,\n"
+"                       best F1 and AUROC (JSON key \"ci\", per class too)\n"
+"  --seed S             seed of the replicates' weights (0..2^63-1,\n"
+"                       default 0); the same seed gives the same intervals\n"
+"                       however the files are split or ordered\n"
+"  --level L            interval level, 0 < L < 1 (default 0.95)\n"
 "\n",
         stdout);
     fputs(
@@ -218,7 +241,7 @@ void eval_print_help(void)
 "                       bounds, best F1/Dice/IoU, interpolated APs,\n"
 "                       calibration and ECE, the curve; with --classes\n"
 "                       also per-class APs and their macro, weighted and\n"
-"                       micro means\n"
+"                       micro means; with --bootstrap the intervals \"ci\"\n"
 "  --csv FILE           write the curve table to FILE (undefined numbers\n"
 "                       are nan): counts, precision, recall, F1, TPR,\n"
 "                       FPR, Dice, IoU, specificity and accuracy\n"
@@ -245,7 +268,11 @@ void eval_print_help(void)
 "  prcurve-eval --scores preds/ --labels SegmentationObject/ --keep-going \\\n"
 "      --plot pr.svg --plot-roc\n"
 "  prcurve-eval --scores softmax.npy --labels SegmentationClass/*.png \\\n"
-"      --classes 21 --layout nchw --json --csv-classes classes.csv\n",
+"      --classes 21 --layout nchw --json --csv-classes classes.csv\n"
+"  prcurve-eval --scores logits.npy --labels masks.npy --range -10 10 \\\n"
+"      --bootstrap 200 --seed 1 --level 0.9\n"
+"  prcurve-eval --scores probs.npy --labels masks.npy \\\n"
+"      --thresholds grid.txt --csv curve.csv\n",
         stdout);
 }
 
@@ -328,9 +355,116 @@ static int set_choice(struct eval_config *config, prc_option option,
     return EVAL_OK;
 }
 
+static int bins_and_thresholds(void)
+{
+    eval_error("--bins cannot go with --thresholds, whose file sets the "
+               "thresholds");
+    return EVAL_USAGE_ERROR;
+}
+
 static int apply_bins(struct eval_config *config, const char *value)
 {
+    if (config->thresholds != NULL)
+        return bins_and_thresholds();
+    config->bins_given = 1;
     return set_number(config, PRC_OPT_BINS, "--bins", value, "");
+}
+
+/* One end of --range.  Returns 0, or -1 after printing why. */
+static int range_end(const char *text, double *out)
+{
+    int parsed = eval_parse_double(text, out);
+
+    if (parsed == -1)
+        eval_error("--range: '%s' is not a number", text);
+    else if (parsed == -2)
+        eval_error("--range: %s is not a finite number", text);
+    return parsed == 0 ? 0 : -1;
+}
+
+static int apply_range(struct eval_config *config, const char *lo_text,
+                       const char *hi_text)
+{
+    double lo = 0, hi = 0;
+    prc_status status;
+
+    if (range_end(lo_text, &lo) != 0 || range_end(hi_text, &hi) != 0)
+        return EVAL_USAGE_ERROR;
+    if (!(lo < hi)) {
+        eval_error("--range %s %s: LO must be below HI", lo_text, hi_text);
+        return EVAL_USAGE_ERROR;
+    }
+
+    status = prc_options_set_range(config->options, lo, hi);
+    if (status != PRC_OK) {
+        eval_error("--range %s %s: %s", lo_text, hi_text,
+                   prc_status_message(status));
+        return EVAL_USAGE_ERROR;
+    }
+    config->range_given = 1;
+    config->range_lo = lo;
+    config->range_hi = hi;
+    config->range_text[0] = lo_text;
+    config->range_text[1] = hi_text;
+    return EVAL_OK;
+}
+
+static int apply_thresholds(struct eval_config *config, const char *value)
+{
+    double *values = NULL;
+    size_t count = 0;
+    prc_status status;
+    int rc;
+
+    if (value[0] == '\0') {
+        eval_error("--thresholds needs a file name");
+        return EVAL_USAGE_ERROR;
+    }
+    if (config->bins_given)
+        return bins_and_thresholds();
+    rc = eval_read_thresholds(value, &values, &count);
+    if (rc != EVAL_OK)
+        return rc;
+
+    status = prc_options_set_thresholds(config->options, values, count);
+    free(values);
+    if (status != PRC_OK) {
+        eval_error("--thresholds %s: %s", value, prc_status_message(status));
+        return status == PRC_E_NOMEM ? EVAL_DATA_ERROR : EVAL_USAGE_ERROR;
+    }
+    config->thresholds = value;
+    return EVAL_OK;
+}
+
+static int apply_bootstrap(struct eval_config *config, const char *value)
+{
+    config->bootstrap_given = 1;
+    return set_number(config, PRC_OPT_BOOTSTRAP, "--bootstrap", value, "");
+}
+
+static int apply_seed(struct eval_config *config, const char *value)
+{
+    config->seed_given = 1;
+    return set_number(config, PRC_OPT_SEED, "--seed", value, "");
+}
+
+static int apply_level(struct eval_config *config, const char *value)
+{
+    double level = 0;
+    int parsed = eval_parse_double(value, &level);
+
+    if (parsed == -1) {
+        eval_error("--level: '%s' is not a number", value);
+        return EVAL_USAGE_ERROR;
+    }
+    if (parsed == -2 || !(level > 0 && level < 1)) {
+        eval_error("--level %s is out of range (0 < L < 1, e.g. 0.95)",
+                   value);
+        return EVAL_USAGE_ERROR;
+    }
+    config->level = level;
+    config->level_given = 1;
+    return EVAL_OK;
 }
 
 static int apply_ignore(struct eval_config *config, const char *value)
@@ -457,6 +591,11 @@ static const struct option_spec specs[] = {
     {"--scores", LIST, NULL},
     {"--labels", LIST, NULL},
     {"--bins", VALUE, apply_bins},
+    {"--range", PAIR, NULL},
+    {"--thresholds", VALUE, apply_thresholds},
+    {"--bootstrap", VALUE, apply_bootstrap},
+    {"--seed", VALUE, apply_seed},
+    {"--level", VALUE, apply_level},
     {"--rule", VALUE, apply_rule},
     {"--ignore", VALUE, apply_ignore},
     {"--zero-division", VALUE, apply_zero_division},
@@ -495,11 +634,13 @@ static int is_option(const char *arg)
 }
 
 /* Whether the argument after an option that takes a value is that value:
- * anything but an option, and a negative number too ("--bins -5"), so
- * that it is reported as out of range rather than missing. */
+ * anything but an option, and a negative number too ("--bins -5",
+ * "--level -.5"), so that it is reported as out of range rather than
+ * missing. */
 static int is_value(const char *arg)
 {
-    return !is_option(arg) || (arg[1] >= '0' && arg[1] <= '9');
+    return !is_option(arg) || (arg[1] >= '0' && arg[1] <= '9')
+           || arg[1] == '.';
 }
 
 static void append(struct eval_config *config, const char **list,
@@ -540,6 +681,19 @@ static int parse_option(int argc, char **argv, int *i,
     }
     if (spec->kind == FLAG)
         return apply_flag(config, spec->name);
+    if (spec->kind == PAIR) {
+        /* Both values are taken as they come ("-inf" too, to be told
+         * that it is not finite), unless one is a long option. */
+        if (value != NULL || *i + 2 >= argc
+            || strncmp(argv[*i + 1], "--", 2) == 0
+            || strncmp(argv[*i + 2], "--", 2) == 0) {
+            eval_error("%s needs two values, as %s LO HI (see --help)",
+                       spec->name, spec->name);
+            return EVAL_USAGE_ERROR;
+        }
+        *i += 2;
+        return apply_range(config, argv[*i - 1], argv[*i]);
+    }
 
     if (value == NULL && (*i + 1 >= argc || !is_value(argv[*i + 1]))) {
         eval_error("%s needs a value (see --help)", spec->name);
@@ -573,6 +727,12 @@ static int check_complete(const struct eval_config *config)
         eval_error("--plot-roc needs --plot FILE");
         return EVAL_USAGE_ERROR;
     }
+    if ((config->seed_given || config->level_given)
+        && !config->bootstrap_given) {
+        eval_error("%s needs --bootstrap K", config->seed_given ? "--seed"
+                   : "--level");
+        return EVAL_USAGE_ERROR;
+    }
     return EVAL_OK;
 }
 
@@ -582,6 +742,7 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
     int i, rc;
 
     memset(config, 0, sizeof *config);
+    config->level = 0.95;
     config->scores = malloc((size_t)argc * sizeof *config->scores);
     config->labels = malloc((size_t)argc * sizeof *config->labels);
     config->stats = calloc(1, sizeof *config->stats);

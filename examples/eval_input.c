@@ -577,3 +577,28 @@ int eval_feed_files(const struct eval_config *config, prc_accumulator *acc)
     free(l);
     return rc;
 }
+
+int eval_create_accumulator(const struct eval_config *config,
+                            prc_accumulator **acc)
+{
+    prc_status status = prc_accumulator_create(acc, config->options);
+    int64_t bins = 0;
+
+    if (status == PRC_OK)
+        return EVAL_OK;
+    if (status == PRC_E_NOMEM) {
+        eval_error("out of memory");
+        return EVAL_DATA_ERROR;
+    }
+    prc_options_get(config->options, PRC_OPT_BINS, &bins);
+    if (status == PRC_E_OPTION_VALUE && config->range_given
+        && config->thresholds == NULL) {
+        eval_error("--range %s %s is too narrow for %lld bins: the "
+                   "thresholds would not all differ", config->range_text[0],
+                   config->range_text[1], (long long)bins);
+        return EVAL_USAGE_ERROR;
+    }
+    eval_error("these options do not go together: %s",
+               prc_status_message(status));
+    return status == PRC_E_UNSUPPORTED ? EVAL_DATA_ERROR : EVAL_USAGE_ERROR;
+}

@@ -46,6 +46,33 @@ static struct number metric(const prc_result *res, prc_metric which)
     return n;
 }
 
+/* The summaries that have bootstrap intervals, with their JSON names. */
+static const struct {
+    prc_metric metric;
+    const char *name, *label;
+} interval_metrics[4] = {
+    {PRC_AVERAGE_PRECISION, "average_precision", "AP"},
+    {PRC_AUPRC_TRAPEZOID, "auprc_trapezoid", "AUPRC"},
+    {PRC_BEST_F1, "best_f1", "best F1"},
+    {PRC_AUROC, "auroc", "AUROC"}};
+
+/* An interval [lo, hi], both NaN with the status that says why. */
+struct interval {
+    double lo, hi;
+    prc_status status;
+};
+
+static struct interval interval(const prc_result *res, prc_metric which,
+                                double level)
+{
+    struct interval i;
+
+    i.status = prc_result_interval(res, which, level, &i.lo, &i.hi);
+    if (i.status != PRC_OK)
+        i.lo = i.hi = NAN;
+    return i;
+}
+
 /* Groups of the reliability diagram in the report. */
 #define CALIBRATION_GROUPS 10
 
@@ -231,16 +258,21 @@ static void csv_rows(FILE *f, const struct block *b, int per_image)
 }
 
 /* One row per class: class, positives, negatives, AP, AUPRC, best F1 and
- * its threshold, AUROC. */
-static int csv_class_rows(FILE *f, const prc_result *res)
+ * its threshold, AUROC; with replicates, the intervals' ends after. */
+static int csv_class_rows(FILE *f, const prc_result *res, double level)
 {
     static const prc_metric metrics[5] = {
         PRC_AVERAGE_PRECISION, PRC_AUPRC_TRAPEZOID, PRC_BEST_F1,
         PRC_BEST_F1_THRESHOLD, PRC_AUROC};
+    int replicates = option(res, PRC_OPT_BOOTSTRAP) > 0;
     size_t c, i;
 
     fputs("class,positives,negatives,average_precision,auprc_trapezoid,"
-          "best_f1,best_f1_threshold,auroc\n", f);
+          "best_f1,best_f1_threshold,auroc", f);
+    for (i = 0; i < 4 && replicates; i++)
+        fprintf(f, ",%s_lo,%s_hi", interval_metrics[i].name,
+                interval_metrics[i].name);
+    fputc('\n', f);
     for (c = 0; c < prc_result_classes(res); c++) {
         prc_result *one = class_result(res, c);
 
@@ -250,6 +282,13 @@ static int csv_class_rows(FILE *f, const prc_result *res)
                 tally(one, PRC_NEGATIVES));
         for (i = 0; i < 5; i++)
             csv_double(f, metric(one, metrics[i]).value);
+        for (i = 0; i < 4 && replicates; i++) {
+            struct interval ci = interval(one, interval_metrics[i].metric,
+                                          level);
+
+            csv_double(f, ci.lo);
+            csv_double(f, ci.hi);
+        }
         fputc('\n', f);
         prc_result_free(one);
     }
@@ -270,7 +309,7 @@ static int write_class_csv(const struct eval_config *config,
                    strerror(errno));
         return EVAL_DATA_ERROR;
     }
-    rc = csv_class_rows(f, res);
+    rc = csv_class_rows(f, res, config->level);
     if ((ferror(f) | fclose(f)) != 0 && rc == 0) {
         eval_error("%s: write failed", config->csv_classes);
         rc = -1;
@@ -399,6 +438,39 @@ static int json_per_image(const prc_result *res)
     return rc;
 }
 
+/* "name": [lo, hi] of each summary with an interval, separated by
+ * `between`: [null, null] where no replicate defines it. */
+static void json_intervals(const prc_result *res, double level,
+                           const char *between)
+{
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        struct interval ci = interval(res, interval_metrics[i].metric,
+                                      level);
+
+        printf("%s\"%s\": [", i ? between : "", interval_metrics[i].name);
+        json_double(ci.lo);
+        fputs(", ", stdout);
+        json_double(ci.hi);
+        fputs("]", stdout);
+    }
+}
+
+/* "ci": the bootstrap intervals, when there are replicates; the line
+ * ends in a comma. */
+static void json_ci(const struct eval_config *config, const prc_result *res)
+{
+    if (option(res, PRC_OPT_BOOTSTRAP) == 0)
+        return;
+    fputs("  \"ci\": {\"level\": ", stdout);
+    json_double(config->level);
+    printf(", \"replicates\": %" PRId64 ", \"seed\": %" PRId64 ",\n    ",
+           option(res, PRC_OPT_BOOTSTRAP), option(res, PRC_OPT_SEED));
+    json_intervals(res, config->level, ",\n    ");
+    puts("},");
+}
+
 /* "name": {"threshold": t, "value": v} of a best-row metric pair. */
 static void json_best(const char *name, const prc_result *res,
                       prc_metric value, prc_metric threshold,
@@ -417,12 +489,14 @@ static void json_calibration(const prc_result *res)
     uint64_t pixels[CALIBRATION_GROUPS];
     size_t g;
 
-    fputs("  \"calibration\": [", stdout);
+    /* Undefined (PRC_E_UNSUPPORTED) with a range or thresholds of the
+     * caller's own: the bins are no probabilities then. */
     if (prc_result_calibration(res, CALIBRATION_GROUPS, mean, rate, pixels)
         != PRC_OK) {
-        puts("],");
+        puts("  \"calibration\": null,");
         return;
     }
+    fputs("  \"calibration\": [", stdout);
     for (g = 0; g < CALIBRATION_GROUPS; g++) {
         fputs(g ? ",\n    {\"mean_score\": " : "\n    {\"mean_score\": ",
               stdout);
@@ -461,7 +535,8 @@ static void json_analytics(const prc_result *res)
 
 /* "classes": one object per class, then the mean APs; each line ends in a
  * comma.  Returns 0, or -1 after printing why. */
-static int json_classes(const prc_result *res)
+static int json_classes(const struct eval_config *config,
+                        const prc_result *res)
 {
     size_t c;
 
@@ -479,6 +554,11 @@ static int json_classes(const prc_result *res)
         json_double(metric(one, PRC_AUPRC_TRAPEZOID).value);
         fputs(", \"auroc\": ", stdout);
         json_double(metric(one, PRC_AUROC).value);
+        if (option(one, PRC_OPT_BOOTSTRAP) > 0) {
+            fputs(",\n     \"ci\": {", stdout);
+            json_intervals(one, config->level, ", ");
+            fputs("}", stdout);
+        }
         fputs("}", stdout);
         prc_result_free(one);
     }
@@ -523,6 +603,13 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     int rc;
 
     json_header(res);
+    if (config->range_given) {
+        fputs("  \"range\": [", stdout);
+        json_double(config->range_lo);
+        fputs(", ", stdout);
+        json_double(config->range_hi);
+        puts("],");
+    }
     if (config->classes > 0)
         printf("  \"layout\": \"%s\",\n",
                config->layout == PRC_LAYOUT_NHWC ? "nhwc" : "nchw");
@@ -538,8 +625,9 @@ static int print_json(const struct eval_config *config, const prc_result *res)
     fputs(", \"value\": ", stdout);
     json_double(metric(res, PRC_BEST_F1).value);
     fputs("},\n", stdout);
+    json_ci(config, res);
     json_analytics(res);
-    if (config->classes > 0 && json_classes(res) != 0)
+    if (config->classes > 0 && json_classes(config, res) != 0)
         return -1;
 
     rc = json_curve(res);
@@ -588,6 +676,7 @@ static void print_analytics(const prc_result *res)
     struct number lo = metric(res, PRC_AP_LOWER);
     struct number hi = metric(res, PRC_AP_UPPER);
     struct number auroc = metric(res, PRC_AUROC);
+    struct number ece;
 
     if (auroc.status == PRC_E_NO_NEGATIVES)
         printf("%-34sundefined (no negative pixel)\n", "AUROC");
@@ -600,8 +689,63 @@ static void print_analytics(const prc_result *res)
         print_number("exact AP lies in", lo, "no positive pixel");
     print_best(res, "best Dice", PRC_BEST_DICE, PRC_BEST_DICE_THRESHOLD);
     print_best(res, "best IoU", PRC_BEST_IOU, PRC_BEST_IOU_THRESHOLD);
-    print_number("expected calibration error (ECE)", metric(res, PRC_ECE),
-                 "no pixel");
+    ece = metric(res, PRC_ECE);
+    if (ece.status == PRC_E_UNSUPPORTED)
+        printf("%-34sundefined (needs probability bins k/B, not --range "
+               "or --thresholds)\n",
+               "expected calibration error (ECE)");
+    else
+        print_number("expected calibration error (ECE)", ece, "no pixel");
+}
+
+/* "AP 95 % interval [lo, hi] (K replicates)" and the same for the other
+ * summaries with an interval. */
+static void print_intervals(const struct eval_config *config,
+                            const prc_result *res)
+{
+    int64_t replicates = option(res, PRC_OPT_BOOTSTRAP);
+    char label[64];
+    size_t i;
+
+    for (i = 0; i < 4 && replicates > 0; i++) {
+        struct interval ci = interval(res, interval_metrics[i].metric,
+                                      config->level);
+
+        snprintf(label, sizeof label, "%s %g %% interval",
+                 interval_metrics[i].label, 100 * config->level);
+        if (ci.status == PRC_OK)
+            printf("%-34s[%.6f, %.6f] (%" PRId64 " replicates)\n", label,
+                   ci.lo, ci.hi, replicates);
+        else
+            printf("%-34sundefined (%s in every one of %" PRId64
+                   " replicates)\n", label, interval_metrics[i].metric
+                   == PRC_AUROC ? "no positive or no negative pixel"
+                   : "no positive pixel", replicates);
+    }
+}
+
+/* The line that says which thresholds the curve has. */
+static void print_thresholds(const struct eval_config *config,
+                             const prc_result *res)
+{
+    const char *rule = option(res, PRC_OPT_RULE) == PRC_RULE_GT ? ">"
+                                                                 : ">=";
+    int64_t bins = option(res, PRC_OPT_BINS);
+    double first = NAN, last = NAN;
+
+    if (config->thresholds != NULL) {
+        prc_result_column(res, PRC_COL_THRESHOLD, 0, 1, &first);
+        prc_result_column(res, PRC_COL_THRESHOLD, (size_t)bins, 1, &last);
+        printf("%-34s%" PRId64 " of your own, %.6g to %.6g (score %s t)\n",
+               "thresholds", bins + 1, first, last, rule);
+    } else if (config->range_given) {
+        printf("%-34s%" PRId64 " over [%.6g, %.6g] (score %s LO + (HI - LO)"
+               " k/%" PRId64 ")\n", "bins", bins, config->range_lo,
+               config->range_hi, rule, bins);
+    } else {
+        printf("%-34s%" PRId64 " (score %s k/%" PRId64 ")\n", "bins", bins,
+               rule, bins);
+    }
 }
 
 /* The table of the classes' APs and their means.  Returns 0, or -1 after
@@ -670,10 +814,7 @@ static int print_summary(const struct eval_config *config,
         printf("%-34s%zu bad, %zu without a partner (see warnings)\n",
                "files skipped", config->stats->skipped_files,
                config->stats->unmatched_files);
-    printf("%-34s%" PRId64 " (score %s k/%" PRId64 ")\n", "bins",
-           option(res, PRC_OPT_BINS),
-           option(res, PRC_OPT_RULE) == PRC_RULE_GT ? ">" : ">=",
-           option(res, PRC_OPT_BINS));
+    print_thresholds(config, res);
 
     if (config->classes > 0)
         printf("%-34s%d, %s (pooled one-vs-rest below)\n", "classes",
@@ -684,6 +825,7 @@ static int print_summary(const struct eval_config *config,
     print_number("AUPRC (trapezoid)", metric(res, PRC_AUPRC_TRAPEZOID),
                  "no positive pixel");
     print_best(res, "best F1", PRC_BEST_F1, PRC_BEST_F1_THRESHOLD);
+    print_intervals(config, res);
     print_analytics(res);
     if (config->per_image)
         print_per_image(res);

@@ -198,6 +198,24 @@ static int area_under_roc(const prc_result *res, struct summary *sum,
     return 0;
 }
 
+/* The row whose threshold is t, found by bisection of the increasing
+ * thresholds (k / B, or those of --range or --thresholds). */
+static size_t row_of_threshold(const prc_result *res, size_t rows, double t)
+{
+    size_t lo = 0, hi = rows - 1, mid;
+    double at = 0;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        prc_result_column(res, PRC_COL_THRESHOLD, mid, 1, &at);
+        if (at < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int summarize(const struct eval_config *config, const prc_result *res,
                      struct summary *sum, struct rows *r)
 {
@@ -221,11 +239,11 @@ static int summarize(const struct eval_config *config, const prc_result *res,
     sum->best_f1 = metric_or_nan(res, PRC_BEST_F1);
     sum->best_threshold = metric_or_nan(res, PRC_BEST_F1_THRESHOLD);
 
-    /* The best row's point: its threshold is k / B. */
+    /* The best row's point. */
     prc_result_get_option(res, PRC_OPT_BINS, &bins);
     sum->best_recall = sum->best_precision = NAN;
     if (isfinite(sum->best_threshold)) {
-        row = (size_t)floor(sum->best_threshold * (double)bins + 0.5);
+        row = row_of_threshold(res, (size_t)bins + 1, sum->best_threshold);
         prc_result_column(res, PRC_COL_RECALL, row, 1, &sum->best_recall);
         prc_result_column(res, PRC_COL_PRECISION, row, 1,
                           &sum->best_precision);

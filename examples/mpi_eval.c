@@ -7,7 +7,10 @@
  *     mpirun -np 4 mpi_eval --scores a.npy b.npy ... --labels a.png b.png ...
  *
  * Takes prcurve-eval's options; the i-th scores file pairs with the i-th
- * labels file, and pair i goes to rank i mod (number of ranks).
+ * labels file, and pair i goes to rank i mod (number of ranks).  With
+ * --bootstrap, an image's replicate weights depend on the seed and the
+ * image alone, never on the rank that feeds it, so the intervals equal
+ * those of prcurve-eval on all the files.
  *
  * Messages: what every rank sees alike (the command line, the directory
  * listings, the reduced state) is reported by rank 0 alone; a problem with
@@ -78,10 +81,12 @@ static int evaluate(struct eval_config *config, int rank, int ranks)
     int rc, worst;
 
     rc = take_share(config, rank, ranks);
-    if (rc == EVAL_OK && prc_accumulator_create(&acc, config->options)
-                             != PRC_OK) {
-        eval_error("out of memory");
-        rc = EVAL_DATA_ERROR;
+    if (rc == EVAL_OK) {
+        /* The options are every rank's alike: rank 0 tells what is wrong
+         * with them. */
+        eval_show_messages(rank == 0, 0);
+        rc = eval_create_accumulator(config, &acc);
+        eval_show_messages(1, !config->quiet);
     }
     if (rc == EVAL_OK && config->n_scores > 0)
         rc = eval_feed_files(config, acc);

@@ -307,13 +307,17 @@ static int check_descr(const char *descr, struct npy_info *info, char *err,
 }
 
 /* 2 to max_ndim (3 or 4) dimensions; the leading ones of a 4-D array
- * fold into shape[0]. */
+ * fold into shape[0].  max_ndim 1 asks for a vector of n elements, seen
+ * as shape 1 x 1 x n. */
 static int check_shape(const struct header *h, size_t max_ndim,
                        struct npy_info *info, char *err, size_t err_size)
 {
     size_t i;
 
-    if (h->ndim < 2 || h->ndim > max_ndim)
+    if (max_ndim == 1 && h->ndim != 1)
+        return fail(err, err_size, "array has %zu dimension(s); expected "
+                    "one", h->ndim);
+    if (max_ndim != 1 && (h->ndim < 2 || h->ndim > max_ndim))
         return fail(err, err_size, "array has %zu dimension(s); expected "
                     "%s", h->ndim, max_ndim == 3 ? "H x W or N x H x W"
                     : "2, 3 or 4");
@@ -323,14 +327,19 @@ static int check_shape(const struct header *h, size_t max_ndim,
     for (i = 0; i < h->ndim; i++)
         info->dims[i] = h->shape[i];
     info->shape[0] = h->ndim == 3 ? h->shape[0] : 1;
-    if (h->ndim == 4
+    if (h->ndim == 1) {
+        info->shape[1] = 1;
+        info->shape[2] = h->shape[0];
+    } else if (h->ndim == 4
         && (h->shape[1] == 0 || h->shape[0] <= SIZE_MAX / h->shape[1]))
         info->shape[0] = h->shape[0] * h->shape[1];
     else if (h->ndim == 4)
         return fail(err, err_size,
                     "declared shape is too large for this machine");
-    info->shape[1] = h->shape[h->ndim - 2];
-    info->shape[2] = h->shape[h->ndim - 1];
+    if (h->ndim > 1) {
+        info->shape[1] = h->shape[h->ndim - 2];
+        info->shape[2] = h->shape[h->ndim - 1];
+    }
 
     info->count = 1;
     for (i = 0; i < 3; i++) {

@@ -63,7 +63,8 @@ int npy_probe(const char *path, struct npy_info *info, char *err,
 int npy_read(const char *path, struct npy_info *info, void **data,
              char *err, size_t err_size);
 
-/* npy_probe and npy_read accepting 2 to max_ndim (3 or 4) dimensions. */
+/* npy_probe and npy_read accepting 2 to max_ndim (3 or 4) dimensions, or
+ * with max_ndim 1 exactly one (shape[] then reads 1, 1, n). */
 int npy_probe_nd(const char *path, size_t max_ndim, struct npy_info *info,
                  char *err, size_t err_size);
 int npy_read_nd(const char *path, size_t max_ndim, struct npy_info *info,

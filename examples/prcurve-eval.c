@@ -18,10 +18,9 @@ static int evaluate(const struct eval_config *config)
     prc_result *res = NULL;
     int rc;
 
-    if (prc_accumulator_create(&acc, config->options) != PRC_OK) {
-        eval_error("out of memory");
-        return EVAL_DATA_ERROR;
-    }
+    rc = eval_create_accumulator(config, &acc);
+    if (rc != EVAL_OK)
+        return rc;
 
     rc = eval_feed_files(config, acc);
     if (rc == EVAL_OK && prc_accumulator_finalize(acc, &res) != PRC_OK) {
