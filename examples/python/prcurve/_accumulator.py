@@ -106,12 +106,17 @@ def _choice(table, value, what):
     return table[value]
 
 
+def _integer(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError("%s must be an integer, not %r" % (what, value))
+    return int(value)
+
+
 def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
-             range_policy, classes=1, multilabel=False):
+             range_policy, classes=1, multilabel=False, bootstrap=0, seed=0):
     """The option values for the library, checked for type here and for
     range by the library itself."""
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
-        raise TypeError("bins must be an integer, not %r" % (bins,))
+    _integer(bins, "bins")
     if ignore_label is None:
         ignore = n.NO_IGNORE_LABEL
     elif isinstance(ignore_label, (int, np.integer)) and \
@@ -136,7 +141,35 @@ def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
             (n.OPT_RANGE_POLICY, _choice(_POLICIES, range_policy,
                                          "range_policy")),
             (n.OPT_CLASSES, int(classes)),
-            (n.OPT_MULTILABEL, 1 if multilabel else 0)]
+            (n.OPT_MULTILABEL, 1 if multilabel else 0),
+            (n.OPT_BOOTSTRAP, _integer(bootstrap, "bootstrap")),
+            (n.OPT_SEED, _integer(seed, "seed"))]
+
+
+def _score_range(value):
+    """(lo, hi) as two floats, checked for shape here and for order and
+    finiteness by the library."""
+    try:
+        lo, hi = value
+        return float(lo), float(hi)
+    except (TypeError, ValueError):
+        raise TypeError("range must be a pair (lo, hi) of numbers, not %r"
+                        % (value,)) from None
+
+
+def _set_thresholds(options, thresholds):
+    """Hands the caller's thresholds (array_like, 1-D) to the library,
+    which copies them."""
+    values = np.ascontiguousarray(thresholds, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError("thresholds must be 1-D, not of shape %s"
+                         % (values.shape,))
+    status = n.LIB.prc_options_set_thresholds(options, values.ctypes.data,
+                                              values.size)
+    if status == n.PRC_E_OPTION_VALUE:
+        raise PrcurveError(status, "thresholds must be 2..16777217 finite "
+                           "values in strictly increasing order")
+    check(status)
 
 
 def class_view(array, what, layout, classes):
@@ -166,9 +199,12 @@ class Accumulator:
     """Counts pixels into a precision-recall curve, batch by batch.
 
     ``Accumulator(bins=1000, rule='ge', zero_division=0, ignore_label=255,
-    per_image=False, nan_policy='reject', range_policy='reject')``
+    per_image=False, nan_policy='reject', range_policy='reject',
+    classes=1, multilabel=False, layout='nchw', range=None,
+    thresholds=None, bootstrap=0, seed=0)``
 
-    * ``bins``: thresholds k / bins for k = 0..bins (1..16777216).
+    * ``bins``: thresholds k / bins for k = 0..bins (1..16777216).  Not
+      with ``thresholds``, which sets them.
     * ``rule``: ``'ge'`` (score >= t, scikit-learn's) or ``'gt'``.
     * ``zero_division``: precision or recall where its denominator is 0:
       0, 1 or ``'nan'``.
@@ -185,26 +221,47 @@ class Accumulator:
     * ``multilabel``: labels are C binary masks laid out like the scores.
     * ``layout``: where the class axis lies, ``'nchw'`` (N, C, H, W) or
       ``'nhwc'`` (N, H, W, C).
+    * ``range``: ``(lo, hi)``, scores valid in [lo, hi] instead of [0, 1]
+      (logits, say); thresholds lo + (hi - lo) k / bins, reported in
+      these units.  uint8 and uint16 scores still mean v / 255 and
+      v / 65535.
+    * ``thresholds``: array_like of your own thresholds, 2..16777217,
+      finite and strictly increasing; one curve row each.  With a range
+      too, scores are valid in that range.  With ``range`` or
+      ``thresholds``, calibration and ECE are undefined.
+    * ``bootstrap``: K bootstrap replicates over images (0..1000) for
+      ``Result.interval``; ``seed`` (0..2^63 - 1) fixes their weights,
+      which do not depend on batching, order or merging.
 
     A failed call raises PrcurveError and changes no count.  Not
     thread-safe: one accumulator must not be used by two threads at once.
     """
 
-    def __init__(self, bins=1000, rule="ge", zero_division=0,
+    def __init__(self, bins=None, rule="ge", zero_division=0,
                  ignore_label=255, per_image=False, nan_policy="reject",
                  range_policy="reject", classes=1, multilabel=False,
-                 layout="nchw"):
+                 layout="nchw", range=None, thresholds=None, bootstrap=0,
+                 seed=0):
         self._acc = None
         self._batch = None
         self._layout = _choice(_LAYOUTS, layout, "layout")
-        values = _options(bins, rule, zero_division, ignore_label,
-                          per_image, nan_policy, range_policy, classes,
-                          multilabel)
+        if thresholds is not None and bins is not None:
+            raise ValueError("bins cannot go with thresholds, which set the "
+                             "curve's rows")
+        values = _options(1000 if bins is None else bins, rule,
+                          zero_division, ignore_label, per_image,
+                          nan_policy, range_policy, classes, multilabel,
+                          bootstrap, seed)
+        score_range = None if range is None else _score_range(range)
         options = ctypes.c_void_p()
         check(n.LIB.prc_options_create(ctypes.byref(options)))
         try:
             for option, value in values:
                 check(n.LIB.prc_options_set(options, option, value))
+            if score_range is not None:
+                check(n.LIB.prc_options_set_range(options, *score_range))
+            if thresholds is not None:
+                _set_thresholds(options, thresholds)
             self._create(options)
         finally:
             n.LIB.prc_options_free(options)
@@ -243,7 +300,8 @@ class Accumulator:
                  "nan_policy": n.OPT_NAN_POLICY,
                  "range_policy": n.OPT_RANGE_POLICY,
                  "per_image": n.OPT_PER_IMAGE, "classes": n.OPT_CLASSES,
-                 "multilabel": n.OPT_MULTILABEL}
+                 "multilabel": n.OPT_MULTILABEL,
+                 "bootstrap": n.OPT_BOOTSTRAP, "seed": n.OPT_SEED}
         value = ctypes.c_int64()
         check(n.LIB.prc_accumulator_get_option(
             self._acc, _choice(codes, name, "option"), ctypes.byref(value)))
@@ -392,13 +450,19 @@ class Accumulator:
         return self
 
     def __repr__(self):
-        return "Accumulator(bins=%d, per_image=%s)" % (
+        text = "Accumulator(bins=%d, per_image=%s" % (
             self.option("bins"), bool(self.option("per_image")))
+        if self.option("bootstrap"):
+            text += ", bootstrap=%d, seed=%d" % (self.option("bootstrap"),
+                                                 self.option("seed"))
+        return text + ")"
 
 
 class Result:
     """An immutable snapshot of an accumulator: the curve as numpy arrays,
-    one entry per threshold k / bins in increasing order, and summaries.
+    one entry per threshold in increasing order (k / bins, or those of the
+    accumulator's range or thresholds, in the caller's units), and
+    summaries.
 
     Curve: ``thresholds``, ``precision``, ``recall``, ``f1`` (float64) and
     ``tp``, ``fp``, ``fn``, ``tn`` (uint64).  Summaries: ``average_precision``,
@@ -416,6 +480,10 @@ class Result:
     ``best_iou``, ``best_iou_threshold``, ``ap_voc11``, ``ap_coco101``,
     ``ap_interpolated``, ``ece``; methods ``calibration``, ``fbeta``,
     ``best_fbeta``, ``precision_at_recall`` and ``recall_at_precision``.
+
+    Bootstrap (Accumulator(bootstrap=K)): ``interval(metric, level)``
+    gives a percentile confidence interval; ``bootstrap`` and ``seed``
+    hold K and the seed.
 
     Classes: ``classes`` lists one Result per class (its one-vs-rest
     curve; the Result itself is then the pooled, micro, curve), and
@@ -437,6 +505,12 @@ class Result:
         check(lib.prc_result_get_option(handle, n.OPT_BINS,
                                         ctypes.byref(value)))
         self.bins = value.value
+        check(lib.prc_result_get_option(handle, n.OPT_BOOTSTRAP,
+                                        ctypes.byref(value)))
+        self.bootstrap = value.value
+        check(lib.prc_result_get_option(handle, n.OPT_SEED,
+                                        ctypes.byref(value)))
+        self.seed = value.value
 
         columns = [("thresholds", n.COL_THRESHOLD), ("precision",
                    n.COL_PRECISION), ("recall", n.COL_RECALL),
@@ -506,6 +580,28 @@ class Result:
                                      out.ctypes.data))
         return out
 
+    def interval(self, metric="average_precision", level=0.95):
+        """Percentile bootstrap confidence interval (lo, hi) of a summary
+        over the K replicates: 'average_precision', 'auprc_trapezoid',
+        'best_f1' or 'auroc'; level in (0, 1).  Replicates where the
+        summary is undefined are left out; (None, None) when none
+        defines it.  Needs Accumulator(bootstrap=K) with K > 0."""
+        if metric not in n.INTERVAL_METRICS:
+            raise ValueError("interval metric must be one of %s, not %r"
+                             % (", ".join(repr(m) for m in
+                                          n.INTERVAL_METRICS), metric))
+        if self.bootstrap == 0:
+            raise PrcurveError(n.PRC_E_NOT_ENABLED, "interval needs "
+                               "Accumulator(bootstrap=K) with K > 0")
+        lo, hi = ctypes.c_double(), ctypes.c_double()
+        status = n.LIB.prc_result_interval(self._handle, n.METRICS[metric],
+                                           float(level), ctypes.byref(lo),
+                                           ctypes.byref(hi))
+        if status == n.PRC_E_NO_POSITIVES:
+            return None, None
+        check(status)
+        return lo.value, hi.value
+
     def _pair(self, function, argument):
         a, b = ctypes.c_double(), ctypes.c_double()
         status = function(self._handle, float(argument), ctypes.byref(a),
@@ -553,7 +649,11 @@ class Result:
         if status == n.PRC_E_NOT_ENABLED:
             return None
         error = PrcurveError(status)
-        self.undefined[name] = "%s: %s" % (error.name, error.message)
+        why = error.message
+        if status == n.PRC_E_UNSUPPORTED:
+            why = "undefined: needs probability bins k / bins, not a range " \
+                  "or thresholds of your own"
+        self.undefined[name] = "%s: %s" % (error.name, why)
         return None
 
     def _read_summaries(self, handle):

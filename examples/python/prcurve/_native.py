@@ -9,7 +9,7 @@ import os
 # Enum values of prcurve.h; part of the ABI, never renumbered.
 OPT_BINS, OPT_RULE, OPT_ZERO_DIVISION, OPT_IGNORE_LABEL = 1, 2, 3, 4
 OPT_NAN_POLICY, OPT_RANGE_POLICY, OPT_PER_IMAGE = 5, 6, 7
-OPT_CLASSES, OPT_MULTILABEL = 10, 11
+OPT_CLASSES, OPT_MULTILABEL, OPT_BOOTSTRAP, OPT_SEED = 10, 11, 12, 13
 LAYOUT_NCHW, LAYOUT_NHWC = 0, 1
 NO_IGNORE_LABEL = -1
 DTYPE_FLOAT32, DTYPE_FLOAT64, DTYPE_UINT8, DTYPE_BOOL = 1, 2, 3, 4
@@ -41,6 +41,9 @@ METRICS = {
     "ece": 18,
 }
 MEAN_AP = {"macro": 19, "weighted": 20, "micro": 21}
+# The summaries prc_result_interval takes.
+INTERVAL_METRICS = ("average_precision", "auprc_trapezoid", "best_f1",
+                    "auroc")
 TALLIES = {
     "pixels": 1,
     "positives": 2,
@@ -52,8 +55,10 @@ TALLIES = {
     "classes_without_positives": 8,
 }
 PRC_OK = 0
+PRC_E_OPTION_VALUE = 4
 PRC_E_NOT_ENABLED = 14
 PRC_E_NO_POSITIVES = 15
+PRC_E_UNSUPPORTED = 24
 PRC_E_NOT_REACHED = 27
 
 _VOID_P = ctypes.c_void_p
@@ -75,6 +80,9 @@ _SIGNATURES = {
     "prc_options_free": ([_VOID_P], None),
     "prc_options_set": ([_VOID_P, _INT, ctypes.c_int64], _INT),
     "prc_option_bounds": ([_INT, _PTR_I64, _PTR_I64, _PTR_I64], _INT),
+    "prc_options_set_range": ([_VOID_P, ctypes.c_double, ctypes.c_double],
+                              _INT),
+    "prc_options_set_thresholds": ([_VOID_P, _VOID_P, _SIZE], _INT),
     "prc_batch_create": ([_PTR_VOID_P], _INT),
     "prc_batch_free": ([_VOID_P], None),
     "prc_batch_set_shape": ([_VOID_P, _SIZE, _SIZE, _SIZE], _INT),
@@ -118,6 +126,8 @@ _SIGNATURES = {
                                         _PTR_DOUBLE, _PTR_DOUBLE], _INT),
     "prc_result_calibration": ([_VOID_P, _SIZE, _VOID_P, _VOID_P, _VOID_P],
                                _INT),
+    "prc_result_interval": ([_VOID_P, _INT, ctypes.c_double, _PTR_DOUBLE,
+                             _PTR_DOUBLE], _INT),
 }
 
 
