@@ -102,7 +102,7 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_LABEL, 11, "a label is neither 0, 1 nor the ignore label")        \
     X(PRC_E_INDEX, 12, "row index or count out of range")                     \
     X(PRC_E_COLUMN, 13, "unknown column, metric or tally")                    \
-    X(PRC_E_NOT_ENABLED, 14, "per-image mode was not enabled")                \
+    X(PRC_E_NOT_ENABLED, 14, "not enabled by the options (per-image, bootstrap, weights)") \
     X(PRC_E_NO_POSITIVES, 15, "undefined: no positive pixel was fed")         \
     X(PRC_E_NO_IMAGES, 16, "undefined: no image was fed")                     \
     X(PRC_E_COUNT_LIMIT, 17, "a pixel or image count would exceed its cap") \
@@ -112,11 +112,12 @@ PRC_API const char *prc_version_string(void);
     X(PRC_E_VERSION, 21, "serialized by a newer, unknown format version")   \
     X(PRC_E_CHECKSUM, 22, "serialized state fails its checksum")            \
     X(PRC_E_STATE, 23, "counts are inconsistent with each other")          \
-    X(PRC_E_UNSUPPORTED, 24, "not supported by this machine or build")      \
+    X(PRC_E_UNSUPPORTED, 24, "not supported by this machine or these options") \
     X(PRC_E_NO_NEGATIVES, 25, "undefined: no negative pixel was fed")       \
     X(PRC_E_ARGUMENT, 26, "an argument lies outside its accepted range")    \
     X(PRC_E_NOT_REACHED, 27, "no threshold reaches the required level")     \
-    X(PRC_E_NO_PIXELS, 28, "undefined: no pixel was counted")
+    X(PRC_E_NO_PIXELS, 28, "undefined: no pixel was counted")                \
+    X(PRC_E_WEIGHT, 29, "a weight is negative, not finite or above 2^24")
 
 #define PRC__STATUS_ENUM(name, number, message) name = number,
 typedef enum prc_status {
@@ -243,8 +244,20 @@ typedef enum prc_option {
      * so they do not depend on how the data is split into batches, in
      * which order it comes, or over how many accumulators it is spread
      * before merging (identical images get identical weights). */
-    PRC_OPT_SEED = 13
+    PRC_OPT_SEED = 13,
+    /* 1 for per-pixel weights (prc_batch_set_weights), scikit-learn's
+     * sample_weight: every count becomes a sum of weights.  Weights are
+     * kept in fixed point, as whole multiples of 2^-16 (rounded to the
+     * nearest), so sums are exact, and integer weights give exactly the
+     * unweighted numbers scaled; each count, read with prc_result_counts
+     * or as a tally, is then in units of 2^-16 (PRC_WEIGHT_ONE per unit
+     * of weight), while prc_result_column gives the weighted sums
+     * themselves.  Default 0. */
+    PRC_OPT_WEIGHTED = 14
 } prc_option;
+
+/* One unit of weight in the counts of a weighted accumulator. */
+#define PRC_WEIGHT_ONE 65536
 
 /* Values of PRC_OPT_KERNEL. */
 enum prc_kernel {
@@ -305,7 +318,8 @@ PRC_API prc_status prc_options_set_range(prc_options *options, double lo,
  * Thresholds of your own instead of k / B: `count` (2..16777217) finite
  * values in strictly increasing order, copied (torchmetrics' list of
  * thresholds, or a grid dense near 0.5).  The curve has one row per
- * threshold, PRC_OPT_BINS becomes count - 1, and every count is exact at
+ * threshold, PRC_OPT_BINS becomes count - 1 (and cannot be set to anything
+ * else while the list stands), and every count is exact at
  * each of them, with the same rule.  Scores stay valid in [0, 1] unless a
  * range is set too.  thresholds NULL and count 0 return to uniform bins.
  * Calibration and ECE are undefined (PRC_E_UNSUPPORTED).  Returns PRC_OK,
@@ -419,6 +433,26 @@ PRC_API prc_status prc_batch_set_layout(prc_batch *batch, int layout);
 PRC_API prc_status prc_batch_set_class_strides(prc_batch *batch,
                                                int64_t score_stride,
                                                int64_t label_stride);
+
+/*
+ * Per-pixel weights (PRC_DTYPE_FLOAT32 or _FLOAT64), laid out like the
+ * labels (images x height x width, contiguous unless strides are set with
+ * prc_batch_set_weight_strides), for an accumulator made with
+ * PRC_OPT_WEIGHTED; weights is NULL to go back to none, which such an
+ * accumulator takes as weight 1 everywhere.  Each weight must be finite
+ * and in [0, 2^24], else the feed fails with PRC_E_WEIGHT, naming the
+ * pixel, before anything is counted.  Feeding weights to an accumulator
+ * without PRC_OPT_WEIGHTED is PRC_E_NOT_ENABLED.  Returns PRC_OK,
+ * PRC_E_NULL (batch) or PRC_E_DTYPE.  Since 0.1.0.
+ */
+PRC_API prc_status prc_batch_set_weights(prc_batch *batch, prc_dtype dtype,
+                                         const void *weights);
+
+/* Strides of the weights in bytes (image, row, column), as for scores;
+ * NULL returns to contiguous.  Returns PRC_OK or PRC_E_NULL.  Since
+ * 0.1.0. */
+PRC_API prc_status prc_batch_set_weight_strides(prc_batch *batch,
+                                                const int64_t strides[3]);
 
 /* ------------------------------------------------------------------------ */
 /* Accumulators                                                             */

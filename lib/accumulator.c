@@ -120,6 +120,7 @@ prc_status prc_accumulator_create(prc_accumulator **out,
     acc->threads = (int)acc->options.value[PRC_OPT_THREADS];
     acc->classes = (size_t)acc->options.value[PRC_OPT_CLASSES];
     acc->replicates = (size_t)acc->options.value[PRC_OPT_BOOTSTRAP];
+    acc->weighted = acc->options.value[PRC_OPT_WEIGHTED] != 0;
     acc->seed = (uint64_t)acc->options.value[PRC_OPT_SEED];
     acc->multilabel = acc->options.value[PRC_OPT_MULTILABEL] != 0;
     acc->kernel = prc__resolve_kernel(
@@ -252,14 +253,17 @@ prc_status prc__check_block(const prc_accumulator *acc,
         || !sum_of(counts + acc->slots, acc->slots, &positives))
         return PRC_E_STATE;
     /* Every counted pixel lies in a counted image, every counted image
-     * holds a counted pixel, and likewise for positives. */
+     * holds a counted pixel, and likewise for positives.  (With weights,
+     * counts are weight sums, and a pixel of weight 0 adds nothing: only
+     * the first of each pair holds.) */
     if (images > prc__max_images(acc) || state[PRC__FED] > prc__max_fed(acc)
-        || images > negatives + positives
+        || (!acc->weighted && images > negatives + positives)
         || (negatives + positives > 0 && images == 0)
         || state[PRC__IMAGES_WITHOUT_POSITIVES] > images)
         return PRC_E_STATE;
     with_positives = images - state[PRC__IMAGES_WITHOUT_POSITIVES];
-    if (with_positives > positives || (positives > 0 && with_positives == 0))
+    if ((!acc->weighted && with_positives > positives)
+        || (positives > 0 && with_positives == 0))
         return PRC_E_STATE;
 
     /* Replicate histograms: sums that must not wrap (their weights are

@@ -161,3 +161,26 @@ prc_status prc_batch_set_label_strides(prc_batch *batch,
     set_strides(&batch->label_strided, batch->label_stride, strides);
     return PRC_OK;
 }
+
+prc_status prc_batch_set_weights(prc_batch *batch, prc_dtype dtype,
+                                 const void *weights)
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    if (weights != NULL && dtype != PRC_DTYPE_FLOAT32
+        && dtype != PRC_DTYPE_FLOAT64)
+        return PRC_E_DTYPE;
+
+    batch->weight_dtype = dtype;
+    batch->weights = weights;
+    return PRC_OK;
+}
+
+prc_status prc_batch_set_weight_strides(prc_batch *batch,
+                                        const int64_t strides[3])
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    set_strides(&batch->weight_strided, batch->weight_stride, strides);
+    return PRC_OK;
+}

@@ -54,6 +54,11 @@ struct feed {
     int64_t label_limit;    /* labels 0..label_limit - 1 are classes */
     uint8_t invalid_byte;   /* a label byte of class PRC__INVALID */
     uint8_t table[256];     /* label byte -> class, for multi-class */
+    /* Weighted accumulators: each pixel adds its weight in units of
+     * 2^-16 (PRC_WEIGHT_ONE without weights). */
+    int weighted;
+    const unsigned char *weights; /* NULL: weight 1 */
+    int64_t weight_stride[3];
 };
 
 /* ------------------------------------------------------------------------ */
@@ -238,6 +243,16 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
                    + (int64_t)c * score.stride[3];
     feed->labels = (const unsigned char *)batch->labels
                    + (acc->multilabel ? (int64_t)c * label.stride[3] : 0);
+    feed->weighted = acc->weighted;
+    feed->weights = batch->weights;
+    if (batch->weights != NULL) {
+        struct layout weight = layout_of(
+            batch, batch->weight_strided, batch->weight_stride, 0,
+            prc__dtype_size(batch->weight_dtype), 1);
+
+        memcpy(feed->weight_stride, weight.stride,
+               sizeof feed->weight_stride);
+    }
     if (multiclass)
         class_table(feed, acc->classes, c);
     feed->k = kernel_ctx(acc, multiclass ? feed->table
@@ -379,6 +394,73 @@ static void gather(const struct feed *f, size_t first, size_t n,
 /* Counting pixels                                                          */
 /* ------------------------------------------------------------------------ */
 
+/* A weight in units of 2^-16, rounded to the nearest (half up); the
+ * weight was checked to lie in [0, 2^24]. */
+static uint64_t weight_units(double w)
+{
+    return (uint64_t)(w * (double)PRC_WEIGHT_ONE + 0.5);
+}
+
+static double weight_at(const struct feed *f, size_t at)
+{
+    return score_value(f->batch->weight_dtype,
+                       pixel(f, f->weights, f->weight_stride, at));
+}
+
+/*
+ * Before anything is counted: every weight valid, and the total weight
+ * of the batch, in units of 2^-16, into *total (what each class's FED
+ * grows by).  On a bad weight returns PRC_E_WEIGHT naming it.
+ */
+static prc_status weigh_batch(const struct feed *f, uint64_t *total)
+{
+    size_t pixels = f->batch->images * f->plane, at;
+    uint64_t sum = 0;
+
+    if (!f->weighted) {
+        *total = pixels;
+        return PRC_OK;
+    }
+    if (f->weights == NULL) {
+        *total = pixels > UINT64_MAX / PRC_WEIGHT_ONE
+                     ? UINT64_MAX : pixels * PRC_WEIGHT_ONE;
+        return PRC_OK;
+    }
+    for (at = 0; at < pixels; at++) {
+        double w = weight_at(f, at);
+        uint64_t units;
+
+        if (!(w >= 0.0 && w <= 16777216.0)) {
+            snprintf(f->acc->last_error, sizeof f->acc->last_error,
+                     "image %zu, row %zu, column %zu: weight %.17g is "
+                     "negative, not finite or above 2^24", at / f->plane,
+                     at % f->plane / f->batch->width,
+                     at % f->batch->width, w);
+            return PRC_E_WEIGHT;
+        }
+        units = weight_units(w);
+        sum = units > UINT64_MAX - sum ? UINT64_MAX : sum + units;
+    }
+    *total = sum;
+    return PRC_OK;
+}
+
+/* Adds the weights of pixels [at, at + m) to their cells. */
+static void count_weighted(const struct feed *f, size_t at, size_t m,
+                           const uint32_t *cell, uint64_t *counts,
+                           uint64_t inc)
+{
+    size_t i;
+
+    if (f->weights == NULL) {
+        for (i = 0; i < m; i++)
+            counts[cell[i]] += PRC_WEIGHT_ONE * inc;
+        return;
+    }
+    for (i = 0; i < m; i++)
+        counts[cell[i]] += weight_units(weight_at(f, at + i)) * inc;
+}
+
 /*
  * Counts pixels [first, first + n) of the batch (flat index) into `counts`
  * with increment `inc` (1, or 2^64 - 1 to take them away again), a chunk at
@@ -419,6 +501,10 @@ static int count_run(const struct feed *f, size_t first, size_t n,
             return 0;
         }
         *seen |= chunk_seen;
+        if (f->weighted) {
+            count_weighted(f, at, m, cell, counts, inc);
+            continue;
+        }
         for (i = 0; i < m; i++)
             counts[cell[i]] += inc;
     }
@@ -885,9 +971,14 @@ static int contiguous_fits(const prc_batch *batch, size_t classes,
     return 1;
 }
 
-static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
+/* Checks what can be checked before counting; *total gets what each
+ * class's fed total grows by (pixels, or weight units). */
+static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch,
+                              uint64_t *total)
 {
     size_t label_classes = acc->multilabel ? acc->classes : 1, c;
+    struct feed f;
+    prc_status status;
     uint64_t pixels;
 
     if (batch->scores == NULL || batch->labels == NULL || !batch->has_shape)
@@ -915,9 +1006,23 @@ static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch)
             && !offsets_fit(batch, batch->label_stride,
                             batch->label_class_stride, label_classes)))
         return PRC_E_OVERFLOW;
+    if (batch->weights != NULL && !acc->weighted)
+        return PRC_E_NOT_ENABLED;
+    if (batch->weights != NULL
+        && ((!batch->weight_strided
+             && !contiguous_fits(batch, 1,
+                                 prc__dtype_size(batch->weight_dtype)))
+            || (batch->weight_strided
+                && !offsets_fit(batch, batch->weight_stride, 0, 1))))
+        return PRC_E_OVERFLOW;
+    feed_init(&f, acc, batch, 0);
+    status = weigh_batch(&f, &pixels);
+    if (status != PRC_OK)
+        return status;
+    *total = pixels;
+
     /* Caps per class, so that the pooled problem's C times as many
      * (pixel, class) pairs still fit its counters. */
-    pixels = (uint64_t)batch->images * batch->height * batch->width;
     for (c = 0; c < acc->classes; c++) {
         const uint64_t *block = acc->state + c * acc->block_length;
 
@@ -955,14 +1060,16 @@ prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
 {
     struct feed f;
     size_t bad_at = 0, c, undo;
+    uint64_t total = 0;
     prc_status status;
 
     if (acc == NULL || batch == NULL)
         return PRC_E_NULL;
-    status = check_batch(acc, batch);
+    status = check_batch(acc, batch, &total);
     if (status != PRC_OK) {
-        snprintf(acc->last_error, sizeof acc->last_error, "%s",
-                 prc_status_message(status));
+        if (status != PRC_E_WEIGHT)
+            snprintf(acc->last_error, sizeof acc->last_error, "%s",
+                     prc_status_message(status));
         return status;
     }
 
@@ -981,7 +1088,6 @@ prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
     }
 
     for (c = 0; c < acc->classes; c++)
-        acc->state[c * acc->block_length + PRC__FED] +=
-            (uint64_t)batch->images * batch->height * batch->width;
+        acc->state[c * acc->block_length + PRC__FED] += total;
     return PRC_OK;
 }

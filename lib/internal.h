@@ -26,7 +26,7 @@ void prc__free(const prc__allocator *a, void *pointer);
 /* Options are stored by their number; slot 0 is unused.  Merging compares
  * the semantic ones; serialization stores them all and reads back only the
  * semantic ones. */
-#define PRC__OPTION_MAX 13
+#define PRC__OPTION_MAX 14
 
 /* Whether an option decides what is counted (else only how fast). */
 #define PRC__SEMANTIC(option) \
@@ -66,6 +66,10 @@ struct prc_batch {
     int label_strided;
     int64_t score_stride[3]; /* bytes: image, row, column */
     int64_t label_stride[3];
+    prc_dtype weight_dtype;
+    const void *weights;     /* NULL: none */
+    int weight_strided;
+    int64_t weight_stride[3];
 };
 
 /* Bytes per element of a data type, 0 for an unknown one. */
@@ -117,6 +121,7 @@ struct prc_accumulator {
     int multilabel;
     size_t block_length; /* state values per class */
     size_t replicates;   /* PRC_OPT_BOOTSTRAP */
+    int weighted;        /* PRC_OPT_WEIGHTED */
     uint64_t seed;
     size_t bins;
     size_t rows;         /* bins + 1 */

@@ -31,6 +31,7 @@ static const struct option_spec option_specs[PRC__OPTION_MAX + 1] = {
     [PRC_OPT_MULTILABEL] = {0, 1, 0},
     [PRC_OPT_BOOTSTRAP] = {0, 1000, 0},
     [PRC_OPT_SEED] = {0, INT64_MAX, 0},
+    [PRC_OPT_WEIGHTED] = {0, 1, 0},
 };
 
 int prc__option_valid(prc_option option)

@@ -611,11 +611,14 @@ prc_status prc_result_column(const prc_result *result, prc_column column,
                              size_t first, size_t count, double *out)
 {
     prc__curve curve;
+    double unit;
     int kind;
     size_t i;
 
     if (result == NULL || out == NULL)
         return PRC_E_NULL;
+    /* Weighted counts are kept in units of 2^-16; columns give weights. */
+    unit = result->options.value[PRC_OPT_WEIGHTED] ? PRC_WEIGHT_ONE : 1.0;
     if (count_kind(column) < 0 && value_kind(column) < 0
         && !derived_column(column))
         return PRC_E_COLUMN;
@@ -628,7 +631,7 @@ prc_status prc_result_column(const prc_result *result, prc_column column,
     kind = count_kind(column);
     if (kind >= 0) {
         for (i = 0; i < count; i++)
-            out[i] = (double)result->counts[kind][first + i];
+            out[i] = (double)result->counts[kind][first + i] / unit;
         return PRC_OK;
     }
     kind = value_kind(column);

@@ -1,13 +1,13 @@
 /*
  * serialize.c - the portable byte format of an accumulator.
  *
- * Format version 4, every integer little endian, doubles as their IEEE
+ * Format version 5, every integer little endian, doubles as their IEEE
  * binary64 bits:
  *
  *   offset        size  field
  *   0             8     magic "PRCURVE" followed by a zero byte
- *   8             4     format version, 4
- *   12            4     option count n (13 in version 4)
+ *   8             4     format version, 5
+ *   12            4     option count n (14 in version 5)
  *   16            8n    option values, int64, options 1..n in number order
  *   16+8n         8     flags: 1 a score range was set, 2 thresholds were
  *   24+8n         16    the score range lo, hi
@@ -17,7 +17,7 @@
  *   48+8n+8T+8L   8     checksum: 64-bit FNV-1a of every byte before it
  *
  * Versions 1, 2 and 3 have 7, 11 and 13 options and no flags, range or
- * thresholds; this reader reads them all.  The execution options (kernel,
+ * thresholds; version 4 has 13 options; this reader reads them all.  The execution options (kernel,
  * threads) are written but not read back: the reader's own defaults
  * apply.  A reader accepts every version up to its own and rejects newer
  * ones.
@@ -26,11 +26,11 @@
 
 #include "internal.h"
 
-#define FORMAT_VERSION 4
+#define FORMAT_VERSION 5
 
 /* Options stored by each format version. */
 static const size_t options_of_version[FORMAT_VERSION + 1] = {0, 7, 11, 13,
-                                                              13};
+                                                              13, 14};
 
 #define FLAG_RANGE 1u
 #define FLAG_THRESHOLDS 2u
