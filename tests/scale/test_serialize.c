@@ -66,8 +66,8 @@ static void round_trip_is_identical(void **unused)
 
         /* The magic and the version stand where the format says. */
         assert_memory_equal(bytes, "PRCURVE", 8);
-        assert_int_equal(bytes[8], 4);
-        assert_int_equal(bytes[12], 13);
+        assert_int_equal(bytes[8], 5);
+        assert_int_equal(bytes[12], 14);
         free(again);
         free(bytes);
         prc_accumulator_free(back);
@@ -173,16 +173,17 @@ static void hostile_headers_are_refused(void **unused)
                       expected);                                              \
     } while (0)
 
-    REFUSED(copy[8] = 5, PRC_E_VERSION);        /* a newer format */
+    REFUSED(copy[8] = 6, PRC_E_VERSION);        /* a newer format */
+    REFUSED(copy[8] = 4, PRC_E_FORMAT);         /* 4 has 13 options */
     REFUSED(copy[8] = 1, PRC_E_FORMAT);         /* 1 has 7 options */
     REFUSED(copy[8] = 2, PRC_E_FORMAT);         /* 2 has 11 */
     REFUSED(copy[8] = 3, PRC_E_FORMAT);         /* 3 has no flags */
-    /* Flags at 16 + 8 * 13: an unknown bit; a range with lo > hi. */
-    REFUSED(copy[120] = 4, PRC_E_FORMAT);
-    REFUSED((copy[120] = 1, put_le64(copy + 128, 0x3FF0000000000000u)),
+    /* Flags at 16 + 8 * 14: an unknown bit; a range with lo > hi. */
+    REFUSED(copy[128] = 4, PRC_E_FORMAT);
+    REFUSED((copy[128] = 1, put_le64(copy + 136, 0x3FF0000000000000u)),
             PRC_E_FORMAT);
     /* Thresholds announced but not there: the state no longer fits. */
-    REFUSED(copy[120] = 2, PRC_E_FORMAT);
+    REFUSED(copy[128] = 2, PRC_E_FORMAT);
     REFUSED(copy[11] = 0x80, PRC_E_VERSION);
     REFUSED(copy[8] = 0, PRC_E_FORMAT);         /* version 0 */
     REFUSED(copy[12] = 8, PRC_E_FORMAT);        /* option count */
@@ -199,9 +200,9 @@ static void hostile_headers_are_refused(void **unused)
     REFUSED(put_le64(copy + 24, 2), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 40, 1), PRC_E_FORMAT);
     REFUSED(put_le64(copy + 64, 2), PRC_E_FORMAT);
-    /* The state length, at 16 + 8 * 13 + 24, off by one either way. */
-    REFUSED(copy[144] ^= 1, PRC_E_FORMAT);
-    REFUSED(put_le64(copy + 144, UINT64_MAX), PRC_E_FORMAT);
+    /* The state length, at 16 + 8 * 14 + 24, off by one either way. */
+    REFUSED(copy[152] ^= 1, PRC_E_FORMAT);
+    REFUSED(put_le64(copy + 152, UINT64_MAX), PRC_E_FORMAT);
 #undef REFUSED
 
     /* Trailing bytes after a valid state. */
@@ -233,8 +234,8 @@ static void resealed_counts_are_checked(void **unused)
     bytes = scale_serialize(acc, &size);
     copy = malloc(size);
     assert_non_null(copy);
-    /* State values run from byte 152 to the checksum. */
-    for (at = 152; at + 8 < size; at += 8) {
+    /* State values run from byte 160 to the checksum. */
+    for (at = 160; at + 8 < size; at += 8) {
         prc_status status;
 
         memcpy(copy, bytes, size);

@@ -26,10 +26,11 @@ static const struct option_spec specs[] = {
     {PRC_OPT_MULTILABEL, 0, 1, 0},
     {PRC_OPT_BOOTSTRAP, 0, 1000, 0},
     {PRC_OPT_SEED, 0, INT64_MAX, 0},
+    {PRC_OPT_WEIGHTED, 0, 1, 0},
 };
 #define SPEC_COUNT (sizeof specs / sizeof specs[0])
 
-static const int unknown_options[] = {0, 14, 15, -1, 1000, 0x7fffffff};
+static const int unknown_options[] = {0, 15, 16, -1, 1000, 0x7fffffff};
 #define UNKNOWN_COUNT (sizeof unknown_options / sizeof unknown_options[0])
 
 static void test_enum_values(void **state)
@@ -158,6 +159,7 @@ static void test_rejected_values_change_nothing(void **state)
         {-1, 2, 3, INT64_MIN, INT64_MAX, 256},
         {-1, 1001, INT64_MIN, INT64_MAX, -5, 5000},
         {-1, -2, INT64_MIN, -1000, -3, -4},
+        {-1, 2, 3, INT64_MIN, INT64_MAX, 256},
     };
     prc_options *o = NULL;
     int64_t before[SPEC_COUNT], after[SPEC_COUNT];
@@ -255,7 +257,7 @@ static void test_accumulator_copies_options(void **state)
     assert_int_equal(v, 1);
     ASSERT_OK(prc_result_get_option(res, PRC_OPT_ZERO_DIVISION, &v));
     assert_int_equal(v, PRC_ZERO_DIVISION_ZERO);
-    ASSERT_STATUS(prc_result_get_option(res, (prc_option)14, &v),
+    ASSERT_STATUS(prc_result_get_option(res, (prc_option)15, &v),
                   PRC_E_OPTION);
     prc_result_free(res);
     prc_accumulator_free(acc);
