@@ -448,6 +448,21 @@ PRC_API prc_status prc_batch_set_class_strides(prc_batch *batch,
 PRC_API prc_status prc_batch_set_weights(prc_batch *batch, prc_dtype dtype,
                                          const void *weights);
 
+/*
+ * A validity mask (PRC_DTYPE_UINT8 or _BOOL, laid out like the labels,
+ * strides through prc_batch_set_mask_strides): pixels where it is 0 count
+ * nowhere, for any class, whatever their label and scores, as if they bore
+ * the ignore label.  NULL removes it.  Returns PRC_OK, PRC_E_NULL (batch)
+ * or PRC_E_DTYPE.  Since 0.1.0.
+ */
+PRC_API prc_status prc_batch_set_mask(prc_batch *batch, prc_dtype dtype,
+                                      const void *mask);
+
+/* Strides of the mask in bytes (image, row, column); NULL returns to
+ * contiguous.  Returns PRC_OK or PRC_E_NULL.  Since 0.1.0. */
+PRC_API prc_status prc_batch_set_mask_strides(prc_batch *batch,
+                                              const int64_t strides[3]);
+
 /* Strides of the weights in bytes (image, row, column), as for scores;
  * NULL returns to contiguous.  Returns PRC_OK or PRC_E_NULL.  Since
  * 0.1.0. */

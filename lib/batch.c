@@ -184,3 +184,24 @@ prc_status prc_batch_set_weight_strides(prc_batch *batch,
     set_strides(&batch->weight_strided, batch->weight_stride, strides);
     return PRC_OK;
 }
+
+prc_status prc_batch_set_mask(prc_batch *batch, prc_dtype dtype,
+                              const void *mask)
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    if (mask != NULL && dtype != PRC_DTYPE_UINT8 && dtype != PRC_DTYPE_BOOL)
+        return PRC_E_DTYPE;
+
+    batch->mask = mask;
+    return PRC_OK;
+}
+
+prc_status prc_batch_set_mask_strides(prc_batch *batch,
+                                      const int64_t strides[3])
+{
+    if (batch == NULL)
+        return PRC_E_NULL;
+    set_strides(&batch->mask_strided, batch->mask_stride, strides);
+    return PRC_OK;
+}

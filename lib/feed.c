@@ -59,6 +59,13 @@ struct feed {
     int weighted;
     const unsigned char *weights; /* NULL: weight 1 */
     int64_t weight_stride[3];
+    /* With a validity mask, labels are gathered as class codes (0
+     * negative, 1 positive, 2 ignored, 3 invalid) through label_table, and
+     * the kernels read them through code_table. */
+    const unsigned char *mask;
+    int64_t mask_stride[3];
+    const uint8_t *label_table;
+    uint8_t codes[256];     /* class code -> class: 0..3 as they are */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -255,12 +262,26 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
     }
     if (multiclass)
         class_table(feed, acc->classes, c);
-    feed->k = kernel_ctx(acc, multiclass ? feed->table
-                              : batch->label_dtype == PRC_DTYPE_BOOL
-                                  ? acc->bool_class : acc->label_class);
+    feed->label_table = multiclass ? feed->table
+                        : batch->label_dtype == PRC_DTYPE_BOOL
+                            ? acc->bool_class : acc->label_class;
+    feed->k = kernel_ctx(acc, feed->label_table);
     feed->k.counted_limit = (uint32_t)feed->label_limit;
     feed->k.positive_byte = multiclass ? (uint32_t)c : 1;
-    feed->gather = !direct(feed) || acc->custom;
+    feed->mask = batch->mask;
+    if (batch->mask != NULL) {
+        struct layout mask = layout_of(batch, batch->mask_strided,
+                                       batch->mask_stride, 0, 1, 1);
+        int v;
+
+        memcpy(feed->mask_stride, mask.stride, sizeof feed->mask_stride);
+        for (v = 0; v < 256; v++)
+            feed->codes[v] = v <= PRC__INVALID ? (uint8_t)v : PRC__INVALID;
+        feed->k.classes = feed->codes;
+        feed->k.counted_limit = 2;
+        feed->k.positive_byte = PRC__POSITIVE;
+    }
+    feed->gather = !direct(feed) || acc->custom || batch->mask != NULL;
     if (acc->custom) {
         /* Thresholds other than k / B: no fast path, a binary search. */
         feed->classify = prc__classify_general;
@@ -387,6 +408,10 @@ static void gather(const struct feed *f, size_t first, size_t n,
                                               pixel(f, f->labels,
                                                     f->label_stride,
                                                     first + i)));
+        if (f->mask != NULL)
+            labels[i] = *pixel(f, f->mask, f->mask_stride, first + i)
+                            ? f->label_table[labels[i]]
+                            : PRC__IGNORED;
     }
 }
 
@@ -895,7 +920,9 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
                             pixel(f, f->labels, f->label_stride, at));
         s = score_value(batch->score_dtype,
                         pixel(f, f->scores, f->score_stride, at));
-        cls = f->k.classes[label_byte(f, label)];
+        cls = f->label_table[label_byte(f, label)];
+        if (f->mask != NULL && !*pixel(f, f->mask, f->mask_stride, at))
+            continue;
         if (cls == PRC__INVALID)
             break;
         if (prc__float_cell(&f->k, s, cls, &seen) == PRC__BAD_CELL) {
@@ -1008,6 +1035,11 @@ static prc_status check_batch(prc_accumulator *acc, const prc_batch *batch,
         return PRC_E_OVERFLOW;
     if (batch->weights != NULL && !acc->weighted)
         return PRC_E_NOT_ENABLED;
+    if (batch->mask != NULL
+        && ((!batch->mask_strided && !contiguous_fits(batch, 1, 1))
+            || (batch->mask_strided
+                && !offsets_fit(batch, batch->mask_stride, 0, 1))))
+        return PRC_E_OVERFLOW;
     if (batch->weights != NULL
         && ((!batch->weight_strided
              && !contiguous_fits(batch, 1,

@@ -70,6 +70,9 @@ struct prc_batch {
     const void *weights;     /* NULL: none */
     int weight_strided;
     int64_t weight_stride[3];
+    const void *mask;        /* NULL: none; one byte a pixel, 0 ignored */
+    int mask_strided;
+    int64_t mask_stride[3];
 };
 
 /* Bytes per element of a data type, 0 for an unknown one. */
