@@ -282,6 +282,62 @@ static void error_texts(void **unused)
     prc_accumulator_free(acc);
 }
 
+/* A validity mask: masked pixels count nowhere, whatever their label or
+ * score (NaN, out of range, no class), exactly as the ignore label. */
+static void validity_mask(void **unused)
+{
+    double scores[PIXELS];
+    uint8_t labels[PIXELS], as_ignored[PIXELS], mask[2 * PIXELS];
+    int64_t mask_strides[3] = {2 * H * W, 2 * W, 2};
+    prc_accumulator *masked, *plain;
+    prc_batch *batch = NULL;
+    size_t i;
+    int per_image;
+
+    (void)unused;
+    values(scores, labels, 0, 97);
+    for (i = 0; i < PIXELS; i++) {
+        int valid = i % 5 != 0;
+
+        mask[2 * i] = (uint8_t)valid;
+        mask[2 * i + 1] = 0;
+        as_ignored[i] = valid ? labels[i] : 255;
+    }
+    for (per_image = 0; per_image <= 1; per_image++) {
+        prc_options *o = scale_options(256, PRC_RULE_GE, per_image);
+
+        ASSERT_OK(prc_accumulator_create(&masked, o));
+        ASSERT_OK(prc_accumulator_create(&plain, o));
+        prc_options_free(o);
+        ASSERT_OK(feed_arrays(plain, N, H, W, PRC_DTYPE_FLOAT64, scores,
+                              PRC_DTYPE_UINT8, as_ignored));
+        /* Garbage under the mask: NaN scores and a label that is none. */
+        scores[0] = NAN;
+        labels[5] = 7;
+        ASSERT_OK(prc_batch_create(&batch));
+        ASSERT_OK(prc_batch_set_shape(batch, N, H, W));
+        ASSERT_OK(prc_batch_set_scores(batch, PRC_DTYPE_FLOAT64, scores));
+        ASSERT_OK(prc_batch_set_labels(batch, PRC_DTYPE_UINT8, labels));
+        ASSERT_OK(prc_batch_set_mask(batch, PRC_DTYPE_BOOL, mask));
+        ASSERT_OK(prc_batch_set_mask_strides(batch, mask_strides));
+        ASSERT_OK(prc_accumulator_feed(masked, batch));
+        scale_assert_same(masked, plain);
+        /* An unmasked bad label is still refused. */
+        labels[6] = 7;
+        ASSERT_STATUS(prc_accumulator_feed(masked, batch), PRC_E_LABEL);
+        assert_non_null(strstr(prc_accumulator_last_error(masked),
+                               "column 6: label 7"));
+        labels[6] = as_ignored[6];
+        ASSERT_STATUS(prc_batch_set_mask(batch, PRC_DTYPE_FLOAT32, mask),
+                      PRC_E_DTYPE);
+        scores[0] = 0.5;
+        labels[5] = as_ignored[5] == 255 ? 1 : as_ignored[5];
+        prc_batch_free(batch);
+        prc_accumulator_free(masked);
+        prc_accumulator_free(plain);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +346,7 @@ int main(void)
         cmocka_unit_test(strided_views),
         cmocka_unit_test(stride_overflow),
         cmocka_unit_test(error_texts),
+        cmocka_unit_test(validity_mask),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
