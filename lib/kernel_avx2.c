@@ -95,41 +95,76 @@ AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
     return _mm256_set_m128i(g_high, g_low);
 }
 
+/* The lanes of the single-precision slot path that are clear of every
+ * threshold, as a vector mask, and their slots in *slot. */
+AVX2 static inline __m256 clear8_single(__m256 s, __m256 bins, __m256 margin,
+                                        __m256 one_less, __m256i *slot)
+{
+    __m256 x = _mm256_mul_ps(s, bins);
+    __m256 g = _mm256_floor_ps(x);
+    __m256 fraction = _mm256_sub_ps(x, g);
+
+    *slot = _mm256_add_epi32(_mm256_cvttps_epi32(g), _mm256_set1_epi32(1));
+    return _mm256_and_ps(_mm256_cmp_ps(fraction, margin, _CMP_GT_OQ),
+                         _mm256_cmp_ps(fraction, one_less, _CMP_LT_OQ));
+}
+
 AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
                                   const void *scores, const uint8_t *labels,
                                   size_t n, uint32_t *cell)
 {
     const float *s = scores;
     const __m256d bins = _mm256_set1_pd(k->bins);
+    const __m256 bins_single = _mm256_set1_ps((float)k->bins);
+    const __m256 margin = _mm256_set1_ps((float)k->bins * 0x1p-22f);
+    const __m256 one_less = _mm256_set1_ps(1.0f - (float)k->bins * 0x1p-22f);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     const __m256i slots = _mm256_set1_epi32((int)k->slots);
     const __m256i limit = _mm256_set1_epi32((int)k->counted_limit);
     const __m256i positive_byte = _mm256_set1_epi32((int)k->positive_byte);
     const int single = k->bins <= SINGLE_MAX_BINS;
+    /* What the fast lanes saw, folded in once at the end. */
+    __m256i any_positive = _mm256_setzero_si256();
+    __m256i all_positive = _mm256_set1_epi32(-1);
     unsigned seen = 0;
+    int fast = 0;
     size_t i;
 
     for (i = 0; i + 8 <= n; i += 8) {
         __m256 v = _mm256_loadu_ps(s + i);
         __m256i lab = _mm256_cvtepu8_epi32(
             _mm_loadl_epi64((const __m128i *)(labels + i)));
-        int in_range = _mm256_movemask_ps(_mm256_and_ps(
-            _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GE_OQ),
-            _mm256_cmp_ps(v, _mm256_set1_ps(1.0f), _CMP_LE_OQ)));
-        int counted = _mm256_movemask_ps(_mm256_castsi256_ps(
-            _mm256_cmpgt_epi32(limit, lab)));
         __m256i positive = _mm256_cmpeq_epi32(lab, positive_byte);
-        int inside;
-        __m256i slot = single ? slots8_single(v, (float)k->bins, &inside)
-                              : slots8_double(v, bins, &inside);
+        __m256 ok = _mm256_and_ps(
+            _mm256_and_ps(_mm256_cmp_ps(v, zero, _CMP_GE_OQ),
+                          _mm256_cmp_ps(v, one, _CMP_LE_OQ)),
+            _mm256_castsi256_ps(_mm256_cmpgt_epi32(limit, lab)));
+        __m256i slot;
+        int inside = 0xFF;
+
+        if (single) {
+            ok = _mm256_and_ps(ok, clear8_single(v, bins_single, margin,
+                                                 one_less, &slot));
+        } else {
+            slot = slots8_double(v, bins, &inside);
+        }
 
         prefetch(s + i, labels, i);
-        if ((in_range & counted & inside) != 0xFF) {
+        if ((_mm256_movemask_ps(ok) & inside) != 0xFF) {
             seen |= prc__classify_f32(k, s + i, labels + i, 8, cell + i);
             continue;
         }
         _mm256_storeu_si256((__m256i *)(cell + i),
                             cells8(positive, slot, slots));
-        seen |= seen8(positive);
+        any_positive = _mm256_or_si256(any_positive, positive);
+        all_positive = _mm256_and_si256(all_positive, positive);
+        fast = 1;
+    }
+    if (fast) {
+        if (_mm256_movemask_ps(_mm256_castsi256_ps(any_positive)))
+            seen |= PRC__SEEN_POSITIVE;
+        if (_mm256_movemask_ps(_mm256_castsi256_ps(all_positive)) != 0xFF)
+            seen |= PRC__SEEN_NEGATIVE;
     }
     return seen | prc__classify_f32(k, s + i, labels + i, n - i, cell + i);
 }
