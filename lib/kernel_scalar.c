@@ -86,12 +86,14 @@ unsigned prc__classify_f32(const struct prc__kernel_ctx *k,
                            const void *scores, const uint8_t *labels,
                            size_t n, uint32_t *cell)
 {
+    /* A local copy: stores to cell[] cannot alias it. */
+    const struct prc__kernel_ctx local = *k;
     const float *s = scores;
     unsigned seen = 0;
     size_t i;
 
     for (i = 0; i < n; i++)
-        cell[i] = score_cell(k, s[i], k->classes[labels[i]], &seen);
+        cell[i] = score_cell(&local, s[i], local.classes[labels[i]], &seen);
     return seen;
 }
 
@@ -99,12 +101,14 @@ unsigned prc__classify_f64(const struct prc__kernel_ctx *k,
                            const void *scores, const uint8_t *labels,
                            size_t n, uint32_t *cell)
 {
+    /* A local copy: stores to cell[] cannot alias it. */
+    const struct prc__kernel_ctx local = *k;
     const double *s = scores;
     unsigned seen = 0;
     size_t i;
 
     for (i = 0; i < n; i++)
-        cell[i] = score_cell(k, s[i], k->classes[labels[i]], &seen);
+        cell[i] = score_cell(&local, s[i], local.classes[labels[i]], &seen);
     return seen;
 }
 
@@ -112,14 +116,18 @@ unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
                           const void *scores, const uint8_t *labels,
                           size_t n, uint32_t *cell)
 {
-    const uint8_t *s = scores;
+    /* Locals: stores to cell[] could otherwise alias k's fields and force
+     * a reload per pixel. */
+    const uint8_t *s = scores, *classes = k->classes;
+    const uint32_t *slot = k->u8_slot;
+    const uint32_t slots = k->slots, ignored = k->ignored_cell;
     unsigned seen = 0;
     size_t i;
 
     /* Every uint8 score is in range; only the label can be bad.  Class
      * bits: 1 negative, 2 positive, 4 ignored (harmless), 8 invalid. */
     for (i = 0; i < n; i++) {
-        uint32_t cls = k->classes[labels[i]];
+        uint32_t cls = classes[labels[i]];
 
 #if defined(__GNUC__) || defined(__clang__)
         /* Addresses as integers: a prefetch past the end of the batch is
@@ -129,8 +137,7 @@ unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
             __builtin_prefetch((const void *)((uintptr_t)(labels + i) + 1024));
         }
 #endif
-        cell[i] = cls <= PRC__POSITIVE ? cls * k->slots + k->u8_slot[s[i]]
-                                       : k->ignored_cell;
+        cell[i] = cls <= PRC__POSITIVE ? cls * slots + slot[s[i]] : ignored;
         seen |= 1u << cls;
     }
     return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
