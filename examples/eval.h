@@ -23,6 +23,9 @@ struct eval_config {
     size_t n_scores;
     const char **labels;
     size_t n_labels;
+    const char **weights; /* --weights paths, one per labels file */
+    size_t n_weights;
+    int weights_given; /* --weights was given */
     prc_options *options; /* bins, rule, ignore label, ... as given */
     int per_image;
     int classes;      /* --classes C, or 0 without a class axis */
@@ -143,6 +146,20 @@ int eval_write_csv(const struct eval_config *config, const prc_result *res);
  * with the ROC curve below it under --plot-roc.  Returns EVAL_OK, or
  * EVAL_DATA_ERROR after printing why. */
 int eval_write_plot(const struct eval_config *config, const prc_result *res);
+
+/* Whether a result counts weights (PRC_OPT_WEIGHTED). */
+int eval_weighted(const prc_result *res);
+
+/* Room for the text of one count, see eval_count_text. */
+#define EVAL_COUNT_SIZE 32
+
+/* A count read from the result (a column of prc_result_counts, a tally of
+ * pixels, a calibration group's pixels) as text in buf, EVAL_COUNT_SIZE
+ * bytes: the integer itself, or with weights the weighted sum it stands
+ * for, count / PRC_WEIGHT_ONE, as "%.17g" (which reads back as the same
+ * double).  Returns buf. */
+const char *eval_count_text(const prc_result *res, uint64_t count,
+                            char *buf);
 
 /* Prints the summary (or with --json the JSON object) on stdout.  Returns
  * EVAL_OK, or EVAL_DATA_ERROR after printing why. */

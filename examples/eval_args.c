@@ -172,6 +172,14 @@ void eval_print_help(void)
 "                       name without extension (case_001.npy with\n"
 "                       case_001.png); names without a partner are an\n"
 "                       error (with --keep-going a warning)\n"
+"  --weights PATH...    per-pixel weights (scikit-learn's sample_weight):\n"
+"                       .npy float32 or float64, one file per labels file\n"
+"                       and of its shape (with --classes, one weight per\n"
+"                       pixel for all classes); each finite, 0..2^24,\n"
+"                       kept to multiples of 2^-16.  Every count printed\n"
+"                       (pixels, positives, TP, FP, ...) becomes a sum of\n"
+"                       weights; JSON adds \"weighted\": true.  Not with\n"
+"                       --scores DIR --labels DIR\n"
 "  --keep-going         warn about unreadable or bad files (and names\n"
 "                       without a partner), skip their pairs and count them\n"
 "                       in the report, instead of stopping; needs files\n"
@@ -272,7 +280,9 @@ void eval_print_help(void)
 "  prcurve-eval --scores logits.npy --labels masks.npy --range -10 10 \\\n"
 "      --bootstrap 200 --seed 1 --level 0.9\n"
 "  prcurve-eval --scores probs.npy --labels masks.npy \\\n"
-"      --thresholds grid.txt --csv curve.csv\n",
+"      --thresholds grid.txt --csv curve.csv\n"
+"  prcurve-eval --scores a.npy b.npy --labels a.png b.png \\\n"
+"      --weights a_w.npy b_w.npy --json\n",
         stdout);
 }
 
@@ -590,6 +600,7 @@ static int apply_flag(struct eval_config *config, const char *name)
 static const struct option_spec specs[] = {
     {"--scores", LIST, NULL},
     {"--labels", LIST, NULL},
+    {"--weights", LIST, NULL},
     {"--bins", VALUE, apply_bins},
     {"--range", PAIR, NULL},
     {"--thresholds", VALUE, apply_thresholds},
@@ -648,8 +659,22 @@ static void append(struct eval_config *config, const char **list,
 {
     if (list == config->scores)
         config->scores[config->n_scores++] = path;
-    else
+    else if (list == config->labels)
         config->labels[config->n_labels++] = path;
+    else
+        config->weights[config->n_weights++] = path;
+}
+
+/* The list that paths after a LIST option go to; --weights also makes the
+ * accumulator count weights. */
+static const char **list_of(struct eval_config *config, const char *name)
+{
+    if (strcmp(name, "--scores") == 0)
+        return config->scores;
+    if (strcmp(name, "--labels") == 0)
+        return config->labels;
+    config->weights_given = 1;
+    return config->weights;
 }
 
 /* Handles argv[*i], an option; may consume the next argument as its value.
@@ -670,9 +695,11 @@ static int parse_option(int argc, char **argv, int *i,
         value++;
 
     if (spec->kind == LIST) {
-        *list = spec->name[2] == 's' ? config->scores : config->labels;
+        *list = list_of(config, spec->name);
         if (value != NULL)
             append(config, *list, value);
+        if (*list == config->weights)
+            return set_choice(config, PRC_OPT_WEIGHTED, 1);
         return EVAL_OK;
     }
     if (spec->kind == FLAG && value != NULL) {
@@ -716,6 +743,10 @@ static int check_complete(const struct eval_config *config)
         eval_error("no --labels files given (see --help)");
         return EVAL_USAGE_ERROR;
     }
+    if (config->weights_given && config->n_weights == 0) {
+        eval_error("no --weights files given (see --help)");
+        return EVAL_USAGE_ERROR;
+    }
     if (config->classes == 0 && (config->multilabel || config->layout_given
                                  || config->csv_classes != NULL)) {
         eval_error("%s needs --classes C", config->multilabel
@@ -736,6 +767,25 @@ static int check_complete(const struct eval_config *config)
     return EVAL_OK;
 }
 
+/* One weights file per labels file, once directories are listed. */
+static int check_weights(const struct eval_config *config)
+{
+    if (config->n_weights == 0)
+        return EVAL_OK;
+    if (config->n_listed > 0) {
+        eval_error("--weights takes files, one per labels file, not "
+                   "--scores DIR --labels DIR");
+        return EVAL_USAGE_ERROR;
+    }
+    if (config->n_weights != config->n_labels) {
+        eval_error("--weights pairs with the labels files one to one: %zu "
+                   "weights file(s) but %zu labels file(s)",
+                   config->n_weights, config->n_labels);
+        return EVAL_USAGE_ERROR;
+    }
+    return EVAL_OK;
+}
+
 int eval_parse_args(int argc, char **argv, struct eval_config *config)
 {
     const char **list = NULL;
@@ -745,9 +795,10 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
     config->level = 0.95;
     config->scores = malloc((size_t)argc * sizeof *config->scores);
     config->labels = malloc((size_t)argc * sizeof *config->labels);
+    config->weights = malloc((size_t)argc * sizeof *config->weights);
     config->stats = calloc(1, sizeof *config->stats);
     if (config->scores == NULL || config->labels == NULL
-        || config->stats == NULL
+        || config->weights == NULL || config->stats == NULL
         || prc_options_create(&config->options) != PRC_OK) {
         eval_error("out of memory");
         return EVAL_DATA_ERROR;
@@ -769,6 +820,8 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
     rc = check_complete(config);
     if (rc == EVAL_OK && !config->help && !config->version)
         rc = eval_expand_dirs(config);
+    if (rc == EVAL_OK && !config->help && !config->version)
+        rc = check_weights(config);
     return rc;
 }
 
@@ -782,6 +835,7 @@ void eval_config_free(struct eval_config *config)
     free(config->stats);
     free(config->scores);
     free(config->labels);
+    free(config->weights);
     prc_options_free(config->options);
     memset(config, 0, sizeof *config);
 }

@@ -14,6 +14,10 @@
  * image); they are fed in place, the library told the layout, and the
  * images, height and width below are the spatial ones.
  *
+ * Weights (--weights): one float32 or float64 .npy per labels file, of its
+ * images, height and width (one weight per pixel, shared by the classes),
+ * walked alongside the labels and fed in place like them.
+ *
  * Pairing: with as many labels files as scores files, the i-th of each pair
  * up and must have the same shape; under --keep-going a pair with a bad
  * file is reported, counted and left out.  Otherwise both lists are taken
@@ -166,6 +170,28 @@ static int is_label_type(enum npy_type type)
            || type == NPY_INT64;
 }
 
+static int probe_weights(const char *path, struct source *src, char *err,
+                         size_t err_size)
+{
+    struct npy_info info;
+
+    src->path = path;
+    if (starts_like_png(path)) {
+        snprintf(err, err_size, "weights must be .npy arrays (float32 or "
+                 "float64), not PNG");
+        return -1;
+    }
+    if (npy_probe_nd(path, 3, &info, err, err_size) != 0)
+        return -1;
+    if (info.type != NPY_FLOAT32 && info.type != NPY_FLOAT64) {
+        snprintf(err, err_size, "weights must be float32 or float64, not "
+                 "%s", npy_type_name(info.type));
+        return -1;
+    }
+    set_from_npy(src, &info);
+    return 0;
+}
+
 static int probe_scores(const struct eval_config *config, const char *path,
                         struct source *src, char *err, size_t err_size)
 {
@@ -268,6 +294,23 @@ static int check_file_pair(const struct eval_config *config,
              shape_text(s, a, sizeof a), l->path, shape_text(l, b, sizeof b));
     report(config, l, what);
     s->bad = 1;
+    return config->keep_going ? EVAL_OK : EVAL_DATA_ERROR;
+}
+
+/* A weights file holds one weight per pixel of its labels file. */
+static int check_weight_pair(const struct eval_config *config,
+                             struct source *l, struct source *w)
+{
+    char a[96], b[96], what[1024];
+
+    if (w->images == l->images && w->height == l->height
+        && w->width == l->width)
+        return EVAL_OK;
+    snprintf(what, sizeof what, "%s is %s but its labels file %s is %s "
+             "(one weight per pixel)", w->path, shape_text(w, a, sizeof a),
+             l->path, shape_text(l, b, sizeof b));
+    report(config, w, what);
+    l->bad = 1;
     return config->keep_going ? EVAL_OK : EVAL_DATA_ERROR;
 }
 
@@ -408,12 +451,39 @@ static const char *from_text(size_t at, char *buf, size_t size)
     return buf;
 }
 
-/* One stretch of images of a scores file and a labels file. */
+/* One stretch of images of a scores file and a labels file, and of the
+ * labels file's weights (w NULL without). */
 struct chunk {
-    struct source *s, *l;
-    const void *s_data, *l_data;
+    struct source *s, *l, *w;
+    const void *s_data, *l_data, *w_data;
     size_t s_at, l_at, images;
 };
+
+/* Points the batch at the chunk's weights, or at none. */
+static prc_status set_weights(prc_batch *batch, const struct chunk *c)
+{
+    size_t plane = c->l->height * c->l->width;
+
+    if (c->w == NULL)
+        return prc_batch_set_weights(batch, PRC_DTYPE_FLOAT64, NULL);
+    return prc_batch_set_weights(batch, dtype_of(c->w->type),
+                                 (const char *)c->w_data + c->l_at * plane
+                                 * npy_type_size(c->w->type));
+}
+
+/* The line for a weight the library refused: the weights file and the
+ * pixel. */
+static void report_weight(const struct eval_config *config,
+                          prc_accumulator *acc, const struct chunk *c)
+{
+    char at[48], what[1024];
+
+    snprintf(what, sizeof what, "%s%s: %s", c->w->path,
+             from_text(c->l_at, at, sizeof at),
+             prc_accumulator_last_error(acc));
+    report(config, c->w, what);
+    c->l->bad = 1;
+}
 
 static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
                       prc_batch *batch, const struct chunk *c)
@@ -433,9 +503,15 @@ static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
     if (status == PRC_OK)
         status = prc_batch_set_labels(batch, dtype_of(c->l->type), labels);
     if (status == PRC_OK)
+        status = set_weights(batch, c);
+    if (status == PRC_OK)
         status = prc_accumulator_feed(acc, batch);
     if (status == PRC_OK)
         return EVAL_OK;
+    if (status == PRC_E_WEIGHT && c->w != NULL) {
+        report_weight(config, acc, c);
+        return EVAL_DATA_ERROR;
+    }
 
     snprintf(what, sizeof what, "%s%s, %s%s: %s", c->s->path,
              from_text(c->s_at, a, sizeof a), c->l->path,
@@ -450,29 +526,34 @@ static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
 /* Files that pair one to one: each pair read, fed and freed in turn; under
  * --keep-going a bad pair is skipped. */
 static int feed_pairs(const struct eval_config *config, struct source *s,
-                      struct source *l, size_t n, prc_accumulator *acc,
-                      prc_batch *batch)
+                      struct source *l, struct source *w, size_t n,
+                      prc_accumulator *acc, prc_batch *batch)
 {
     struct loaded ls = {SIZE_MAX, NULL}, ll = {SIZE_MAX, NULL};
+    struct loaded lw = {SIZE_MAX, NULL};
     struct chunk c;
     size_t i;
     int rc = EVAL_OK;
 
     for (i = 0; i < n && (rc == EVAL_OK || config->keep_going); i++) {
         eval_progress(config, i, n);
-        if (s[i].bad || l[i].bad)
+        if (s[i].bad || l[i].bad || (w != NULL && w[i].bad))
             continue;
         rc = load(config, &s[i], i, &ls);
         if (rc == EVAL_OK)
             rc = load(config, &l[i], i, &ll);
+        if (rc == EVAL_OK && w != NULL)
+            rc = load(config, &w[i], i, &lw);
         if (rc != EVAL_OK)
             continue;
 
         memset(&c, 0, sizeof c);
         c.s = &s[i];
         c.l = &l[i];
+        c.w = w != NULL ? &w[i] : NULL;
         c.s_data = ls.data;
         c.l_data = ll.data;
+        c.w_data = lw.data;
         c.images = s[i].images;
         rc = feed_chunk(config, acc, batch, &c);
     }
@@ -480,17 +561,19 @@ static int feed_pairs(const struct eval_config *config, struct source *s,
 
     free(ls.data);
     free(ll.data);
+    free(lw.data);
     return config->keep_going ? EVAL_OK : rc;
 }
 
 /* Sequences of images: read and fed chunk by chunk, holding one scores
  * file and one labels file in memory at a time. */
 static int feed_sequences(const struct eval_config *config, struct source *s,
-                          size_t ns, struct source *l, prc_accumulator *acc,
-                          prc_batch *batch)
+                          size_t ns, struct source *l, struct source *wt,
+                          prc_accumulator *acc, prc_batch *batch)
 {
     struct walk w = {0, 0, 0, 0};
     struct loaded ls = {SIZE_MAX, NULL}, ll = {SIZE_MAX, NULL};
+    struct loaded lw = {SIZE_MAX, NULL};
     struct chunk c;
     int rc = EVAL_OK;
 
@@ -500,11 +583,15 @@ static int feed_sequences(const struct eval_config *config, struct source *s,
             rc = load(config, &s[w.s], w.s, &ls);
         if (rc == EVAL_OK && ll.index != w.l)
             rc = load(config, &l[w.l], w.l, &ll);
+        if (rc == EVAL_OK && wt != NULL && lw.index != w.l)
+            rc = load(config, &wt[w.l], w.l, &lw);
 
         c.s = &s[w.s];
         c.l = &l[w.l];
+        c.w = wt != NULL ? &wt[w.l] : NULL;
         c.s_data = ls.data;
         c.l_data = ll.data;
+        c.w_data = lw.data;
         c.s_at = w.s_at;
         c.l_at = w.l_at;
         c.images = chunk_images(&w, s, l);
@@ -516,13 +603,37 @@ static int feed_sequences(const struct eval_config *config, struct source *s,
 
     free(ls.data);
     free(ll.data);
+    free(lw.data);
     return rc;
 }
 
-static int probe_all(const struct eval_config *config, struct source *s,
-                     struct source *l)
+/* Probes source i of all the files: scores, then labels, then weights. */
+static int probe_one(const struct eval_config *config, size_t i,
+                     struct source *s, struct source *l, struct source *w,
+                     char *err, size_t err_size, struct source **src,
+                     const char **path)
 {
-    size_t n = config->n_scores, i;
+    size_t n = config->n_scores, nl = config->n_labels;
+
+    if (i < n) {
+        *src = &s[i];
+        *path = config->scores[i];
+        return probe_scores(config, *path, *src, err, err_size);
+    }
+    if (i < n + nl) {
+        *src = &l[i - n];
+        *path = config->labels[i - n];
+        return probe_labels(config, *path, *src, err, err_size);
+    }
+    *src = &w[i - n - nl];
+    *path = config->weights[i - n - nl];
+    return probe_weights(*path, *src, err, err_size);
+}
+
+static int probe_all(const struct eval_config *config, struct source *s,
+                     struct source *l, struct source *w)
+{
+    size_t n = config->n_scores, total, i;
     int pairs = n == config->n_labels, rc = EVAL_OK;
     char err[NPY_ERROR_SIZE], what[NPY_ERROR_SIZE + 512];
     const struct eval_config *strict = config;
@@ -533,11 +644,12 @@ static int probe_all(const struct eval_config *config, struct source *s,
         sequence_config.keep_going = 0;
         strict = &sequence_config;
     }
-    for (i = 0; i < n + config->n_labels && rc == EVAL_OK; i++) {
-        struct source *src = i < n ? &s[i] : &l[i - n];
-        const char *path = i < n ? config->scores[i] : config->labels[i - n];
-        int bad = i < n ? probe_scores(config, path, src, err, sizeof err)
-                        : probe_labels(config, path, src, err, sizeof err);
+    total = n + config->n_labels + config->n_weights;
+    for (i = 0; i < total && rc == EVAL_OK; i++) {
+        struct source *src = NULL;
+        const char *path = NULL;
+        int bad = probe_one(config, i, s, l, w, err, sizeof err, &src,
+                            &path);
 
         if (bad) {
             snprintf(what, sizeof what, "%s: %s", path, err);
@@ -545,6 +657,9 @@ static int probe_all(const struct eval_config *config, struct source *s,
             rc = strict->keep_going ? EVAL_OK : EVAL_DATA_ERROR;
         }
     }
+    for (i = 0; i < config->n_weights && rc == EVAL_OK; i++)
+        if (!l[i].bad && !w[i].bad)
+            rc = check_weight_pair(strict, &l[i], &w[i]);
     for (i = 0; pairs && i < n && rc == EVAL_OK; i++)
         if (!s[i].bad && !l[i].bad)
             rc = check_file_pair(config, &s[i], &l[i]);
@@ -557,24 +672,28 @@ int eval_feed_files(const struct eval_config *config, prc_accumulator *acc)
 {
     struct source *s = calloc(config->n_scores, sizeof *s);
     struct source *l = calloc(config->n_labels, sizeof *l);
+    struct source *w = calloc(config->n_weights + 1, sizeof *w);
+    struct source *wt = config->n_weights > 0 ? w : NULL;
     prc_batch *batch = NULL;
     int rc = EVAL_DATA_ERROR;
 
-    if (s == NULL || l == NULL || prc_batch_create(&batch) != PRC_OK)
+    if (s == NULL || l == NULL || w == NULL
+        || prc_batch_create(&batch) != PRC_OK)
         eval_error("out of memory");
     else if (prc_batch_set_layout(batch, config->layout) != PRC_OK)
         eval_error("unknown layout");
     else
-        rc = probe_all(config, s, l);
+        rc = probe_all(config, s, l, w);
 
     if (rc == EVAL_OK && config->n_scores == config->n_labels)
-        rc = feed_pairs(config, s, l, config->n_scores, acc, batch);
+        rc = feed_pairs(config, s, l, wt, config->n_scores, acc, batch);
     else if (rc == EVAL_OK)
-        rc = feed_sequences(config, s, config->n_scores, l, acc, batch);
+        rc = feed_sequences(config, s, config->n_scores, l, wt, acc, batch);
 
     prc_batch_free(batch);
     free(s);
     free(l);
+    free(w);
     return rc;
 }
 

@@ -5,6 +5,9 @@
  * Curve columns are read from the result in blocks of rows, so that even a
  * curve of millions of thresholds is printed in little memory.
  *
+ * With weights (--weights), every count the library gives is in units of
+ * 2^-16 and is printed as the weighted sum it stands for.
+ *
  * With classes, everything at the top level reads the pooled one-vs-rest
  * curve (micro averaging); each class's own numbers come from a result of
  * that class alone (prc_result_class), made when it is printed.
@@ -112,6 +115,29 @@ static int64_t option(const prc_result *res, prc_option which)
 
     prc_result_get_option(res, which, &value);
     return value;
+}
+
+int eval_weighted(const prc_result *res)
+{
+    return option(res, PRC_OPT_WEIGHTED) != 0;
+}
+
+const char *eval_count_text(const prc_result *res, uint64_t count,
+                            char *buf)
+{
+    if (eval_weighted(res))
+        snprintf(buf, EVAL_COUNT_SIZE, "%.17g",
+                 (double)count / PRC_WEIGHT_ONE);
+    else
+        snprintf(buf, EVAL_COUNT_SIZE, "%" PRIu64, count);
+    return buf;
+}
+
+/* A tally of pixels as text (see eval_count_text). */
+static const char *tally_text(const prc_result *res, prc_tally which,
+                              char *buf)
+{
+    return eval_count_text(res, tally(res, which), buf);
 }
 
 static const char *zero_division_name(int64_t value)
@@ -233,13 +259,19 @@ static void csv_double(FILE *f, double v)
         fprintf(f, ",%.17g", v);
 }
 
-static void csv_rows(FILE *f, const struct block *b, int per_image)
+static void csv_rows(FILE *f, const prc_result *res, const struct block *b,
+                     int per_image)
 {
+    char tp[EVAL_COUNT_SIZE], fp[EVAL_COUNT_SIZE];
+    char fn[EVAL_COUNT_SIZE], tn[EVAL_COUNT_SIZE];
     size_t i;
 
     for (i = 0; i < b->count; i++) {
-        fprintf(f, "%.17g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-                b->threshold[i], b->tp[i], b->fp[i], b->fn[i], b->tn[i]);
+        fprintf(f, "%.17g,%s,%s,%s,%s", b->threshold[i],
+                eval_count_text(res, b->tp[i], tp),
+                eval_count_text(res, b->fp[i], fp),
+                eval_count_text(res, b->fn[i], fn),
+                eval_count_text(res, b->tn[i], tn));
         csv_double(f, b->precision[i]);
         csv_double(f, b->recall[i]);
         csv_double(f, b->f1[i]);
@@ -265,6 +297,7 @@ static int csv_class_rows(FILE *f, const prc_result *res, double level)
         PRC_AVERAGE_PRECISION, PRC_AUPRC_TRAPEZOID, PRC_BEST_F1,
         PRC_BEST_F1_THRESHOLD, PRC_AUROC};
     int replicates = option(res, PRC_OPT_BOOTSTRAP) > 0;
+    char p[EVAL_COUNT_SIZE], q[EVAL_COUNT_SIZE];
     size_t c, i;
 
     fputs("class,positives,negatives,average_precision,auprc_trapezoid,"
@@ -278,8 +311,8 @@ static int csv_class_rows(FILE *f, const prc_result *res, double level)
 
         if (one == NULL)
             return -1;
-        fprintf(f, "%zu,%" PRIu64 ",%" PRIu64, c, tally(one, PRC_POSITIVES),
-                tally(one, PRC_NEGATIVES));
+        fprintf(f, "%zu,%s,%s", c, tally_text(one, PRC_POSITIVES, p),
+                tally_text(one, PRC_NEGATIVES, q));
         for (i = 0; i < 5; i++)
             csv_double(f, metric(one, metrics[i]).value);
         for (i = 0; i < 4 && replicates; i++) {
@@ -344,7 +377,7 @@ static int write_curve_csv(const struct eval_config *config,
          first += BLOCK) {
         rc = load_block(res, config->per_image, first, b);
         if (rc == 0)
-            csv_rows(f, b, config->per_image);
+            csv_rows(f, res, b, config->per_image);
     }
 
     free(b);
@@ -383,6 +416,7 @@ static int json_column(const prc_result *res, prc_column column,
     size_t rows = prc_result_rows(res), first, i, n;
     double values[BLOCK];
     uint64_t counts[BLOCK];
+    char text[EVAL_COUNT_SIZE];
     prc_status s = PRC_OK;
 
     printf("    \"%s\": [", name);
@@ -394,7 +428,7 @@ static int json_column(const prc_result *res, prc_column column,
             if (first + i > 0)
                 fputs(", ", stdout);
             if (is_count)
-                printf("%" PRIu64, counts[i]);
+                fputs(eval_count_text(res, counts[i], text), stdout);
             else
                 json_double(values[i]);
         }
@@ -487,6 +521,7 @@ static void json_calibration(const prc_result *res)
 {
     double mean[CALIBRATION_GROUPS], rate[CALIBRATION_GROUPS];
     uint64_t pixels[CALIBRATION_GROUPS];
+    char text[EVAL_COUNT_SIZE];
     size_t g;
 
     /* Undefined (PRC_E_UNSUPPORTED) with a range or thresholds of the
@@ -503,7 +538,7 @@ static void json_calibration(const prc_result *res)
         json_double(mean[g]);
         fputs(", \"positive_rate\": ", stdout);
         json_double(rate[g]);
-        printf(", \"pixels\": %" PRIu64 "}", pixels[g]);
+        printf(", \"pixels\": %s}", eval_count_text(res, pixels[g], text));
     }
     puts("\n  ],");
 }
@@ -538,6 +573,7 @@ static void json_analytics(const prc_result *res)
 static int json_classes(const struct eval_config *config,
                         const prc_result *res)
 {
+    char text[EVAL_COUNT_SIZE];
     size_t c;
 
     fputs("  \"classes\": [", stdout);
@@ -546,9 +582,9 @@ static int json_classes(const struct eval_config *config,
 
         if (one == NULL)
             return -1;
-        printf("%s\n    {\"class\": %zu, \"positives\": %" PRIu64
+        printf("%s\n    {\"class\": %zu, \"positives\": %s"
                ", \"average_precision\": ", c ? "," : "", c,
-               tally(one, PRC_POSITIVES));
+               tally_text(one, PRC_POSITIVES, text));
         json_double(metric(one, PRC_AVERAGE_PRECISION).value);
         fputs(", \"auprc_trapezoid\": ", stdout);
         json_double(metric(one, PRC_AUPRC_TRAPEZOID).value);
@@ -577,6 +613,7 @@ static int json_classes(const struct eval_config *config,
 static void json_header(const prc_result *res)
 {
     int64_t ignore = option(res, PRC_OPT_IGNORE_LABEL);
+    char text[EVAL_COUNT_SIZE];
 
     printf("{\n  \"bins\": %" PRId64 ",\n", option(res, PRC_OPT_BINS));
     printf("  \"rule\": \"%s\",\n",
@@ -591,10 +628,13 @@ static void json_header(const prc_result *res)
         printf("  \"multilabel\": %s,\n",
                option(res, PRC_OPT_MULTILABEL) ? "true" : "false");
 
-    printf("  \"pixels\": %" PRIu64 ",\n", tally(res, PRC_PIXELS));
-    printf("  \"positives\": %" PRIu64 ",\n", tally(res, PRC_POSITIVES));
-    printf("  \"negatives\": %" PRIu64 ",\n", tally(res, PRC_NEGATIVES));
-    printf("  \"ignored\": %" PRIu64 ",\n", tally(res, PRC_IGNORED));
+    if (eval_weighted(res))
+        puts("  \"weighted\": true,");
+
+    printf("  \"pixels\": %s,\n", tally_text(res, PRC_PIXELS, text));
+    printf("  \"positives\": %s,\n", tally_text(res, PRC_POSITIVES, text));
+    printf("  \"negatives\": %s,\n", tally_text(res, PRC_NEGATIVES, text));
+    printf("  \"ignored\": %s,\n", tally_text(res, PRC_IGNORED, text));
     printf("  \"images\": %" PRIu64 ",\n", tally(res, PRC_IMAGES));
 }
 
@@ -752,9 +792,11 @@ static void print_thresholds(const struct eval_config *config,
  * printing why. */
 static int print_classes(const prc_result *res)
 {
+    char text[EVAL_COUNT_SIZE];
     size_t c;
 
-    printf("%-8s%14s  %-12s%s\n", "class", "positives", "AP", "AUPRC");
+    printf("%-8s%14s  %-12s%s\n", "class", eval_weighted(res)
+           ? "positive wt" : "positives", "AP", "AUPRC");
     for (c = 0; c < prc_result_classes(res); c++) {
         prc_result *one = class_result(res, c);
         struct number ap, area;
@@ -763,7 +805,7 @@ static int print_classes(const prc_result *res)
             return -1;
         ap = metric(one, PRC_AVERAGE_PRECISION);
         area = metric(one, PRC_AUPRC_TRAPEZOID);
-        printf("%-8zu%14" PRIu64 "  ", c, tally(one, PRC_POSITIVES));
+        printf("%-8zu%14s  ", c, tally_text(one, PRC_POSITIVES, text));
         if (ap.status == PRC_OK)
             printf("%-12.6f%.6f\n", ap.value, area.value);
         else
@@ -801,15 +843,19 @@ static int print_summary(const struct eval_config *config,
                          const prc_result *res)
 {
     int classes = config->classes > 0;
+    const char *what = classes ? "(pixel, class) pairs" : "pixels";
+    const char *weight = eval_weighted(res) ? "weight of " : "";
+    char all[EVAL_COUNT_SIZE], pos[EVAL_COUNT_SIZE], neg[EVAL_COUNT_SIZE];
+    char label[64];
 
-    printf("%-34s%" PRIu64 " in %" PRIu64 " %s (%" PRIu64 " positive, %"
-           PRIu64 " negative)\n", classes ? "(pixel, class) pairs counted"
-           : "pixels counted", tally(res, PRC_PIXELS),
-           tally(res, PRC_IMAGES), classes ? "(image, class) pairs"
-           : "images", tally(res, PRC_POSITIVES),
-           tally(res, PRC_NEGATIVES));
-    printf("%-34s%" PRIu64 "\n", classes ? "(pixel, class) pairs ignored"
-           : "pixels ignored", tally(res, PRC_IGNORED));
+    snprintf(label, sizeof label, "%s%s counted", weight, what);
+    printf("%-34s%s in %" PRIu64 " %s (%s positive, %s negative)\n", label,
+           tally_text(res, PRC_PIXELS, all), tally(res, PRC_IMAGES),
+           classes ? "(image, class) pairs" : "images",
+           tally_text(res, PRC_POSITIVES, pos),
+           tally_text(res, PRC_NEGATIVES, neg));
+    snprintf(label, sizeof label, "%s%s ignored", weight, what);
+    printf("%-34s%s\n", label, tally_text(res, PRC_IGNORED, all));
     if (config->keep_going)
         printf("%-34s%zu bad, %zu without a partner (see warnings)\n",
                "files skipped", config->stats->skipped_files,

@@ -472,6 +472,7 @@ static int draw_pr_panel(FILE *f, const prc_result *res,
 {
     double rate = (double)sum->positives
                   / (double)(sum->positives + sum->negatives);
+    char pos[EVAL_COUNT_SIZE], all[EVAL_COUNT_SIZE];
     int rc = 0;
 
     if (sum->classes > 0)
@@ -484,9 +485,11 @@ static int draw_pr_panel(FILE *f, const prc_result *res,
         fprintf(f, "<g id=\"pr-panel\">\n<text x=\"%.2f\" y=\"26\" "
                 "text-anchor=\"middle\" font-size=\"15\" "
                 "font-weight=\"bold\">Precision-recall curve (%" PRIu64
-                " images, %" PRIu64 " positive of %" PRIu64 " pixels)"
-                "</text>\n", WIDTH / 2.0, sum->images, sum->positives,
-                sum->positives + sum->negatives);
+                " images, %s positive of %s pixel%s)</text>\n",
+                WIDTH / 2.0, sum->images,
+                eval_count_text(res, sum->positives, pos),
+                eval_count_text(res, sum->positives + sum->negatives, all),
+                eval_weighted(res) ? "s, weighted" : "s");
     draw_axes(f, "pr-axes", "Recall", "Precision");
     draw_iso_f1(f);
     if (!sum->has_positives) {

@@ -7,7 +7,8 @@
  *     mpirun -np 4 mpi_eval --scores a.npy b.npy ... --labels a.png b.png ...
  *
  * Takes prcurve-eval's options; the i-th scores file pairs with the i-th
- * labels file, and pair i goes to rank i mod (number of ranks).  With
+ * labels file (and the i-th --weights file), and pair i goes to rank
+ * i mod (number of ranks).  With
  * --bootstrap, an image's replicate weights depend on the seed and the
  * image alone, never on the rank that feeds it, so the intervals equal
  * those of prcurve-eval on all the files.
@@ -38,9 +39,13 @@ static int take_share(struct eval_config *config, int rank, int ranks)
             continue;
         config->scores[kept] = config->scores[i];
         config->labels[kept] = config->labels[i];
+        if (config->n_weights > 0)
+            config->weights[kept] = config->weights[i];
         kept++;
     }
     config->n_scores = config->n_labels = kept;
+    if (config->n_weights > 0)
+        config->n_weights = kept;
     return EVAL_OK;
 }
 
