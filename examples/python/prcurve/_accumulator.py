@@ -17,6 +17,8 @@ _LABEL_DTYPES = {np.dtype(np.uint8): n.DTYPE_UINT8,
                  np.dtype(np.bool_): n.DTYPE_BOOL,
                  np.dtype(np.int32): n.DTYPE_INT32,
                  np.dtype(np.int64): n.DTYPE_INT64}
+_WEIGHT_DTYPES = {np.dtype(np.float32): n.DTYPE_FLOAT32,
+                  np.dtype(np.float64): n.DTYPE_FLOAT64}
 _RULES = {"ge": 0, "gt": 1}
 _LAYOUTS = {"nchw": n.LAYOUT_NCHW, "nhwc": n.LAYOUT_NHWC}
 _POLICIES = {"reject": 0, "skip": 1, "clamp": 2}
@@ -113,7 +115,8 @@ def _integer(value, what):
 
 
 def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
-             range_policy, classes=1, multilabel=False, bootstrap=0, seed=0):
+             range_policy, classes=1, multilabel=False, bootstrap=0, seed=0,
+             weighted=False):
     """The option values for the library, checked for type here and for
     range by the library itself."""
     _integer(bins, "bins")
@@ -143,7 +146,8 @@ def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
             (n.OPT_CLASSES, int(classes)),
             (n.OPT_MULTILABEL, 1 if multilabel else 0),
             (n.OPT_BOOTSTRAP, _integer(bootstrap, "bootstrap")),
-            (n.OPT_SEED, _integer(seed, "seed"))]
+            (n.OPT_SEED, _integer(seed, "seed")),
+            (n.OPT_WEIGHTED, 1 if weighted else 0)]
 
 
 def _score_range(value):
@@ -170,6 +174,25 @@ def _set_thresholds(options, thresholds):
         raise PrcurveError(status, "thresholds must be 2..16777217 finite "
                            "values in strictly increasing order")
     check(status)
+
+
+def weight_view(weights, shape, like=None):
+    """(dtype code, pointer, strides) of a weight array (float32 or
+    float64, any strides) holding one weight per pixel of a batch of
+    `shape` (images, rows, columns): of the shape of `like` (the labels),
+    or (N, H, W), or (H, W) for one image.  Read in place."""
+    code = check_array(weights, "weights", _WEIGHT_DTYPES, min_ndim=1)
+    if like is not None and weights.shape == like.shape:
+        view_shape, strides = as_images(weights, "weights")
+    else:
+        view = weights if weights.ndim != 2 else weights[np.newaxis]
+        view_shape = view.shape
+        strides = None if view.flags.c_contiguous else view.strides
+    if tuple(view_shape) != tuple(shape):
+        raise ValueError("weights has shape %s; expected one weight per "
+                         "pixel, (N, H, W) = %s" % (weights.shape,
+                                                    tuple(shape)))
+    return code, weights.ctypes.data, strides
 
 
 def class_view(array, what, layout, classes):
@@ -201,7 +224,7 @@ class Accumulator:
     ``Accumulator(bins=1000, rule='ge', zero_division=0, ignore_label=255,
     per_image=False, nan_policy='reject', range_policy='reject',
     classes=1, multilabel=False, layout='nchw', range=None,
-    thresholds=None, bootstrap=0, seed=0)``
+    thresholds=None, bootstrap=0, seed=0, weighted=False)``
 
     * ``bins``: thresholds k / bins for k = 0..bins (1..16777216).  Not
       with ``thresholds``, which sets them.
@@ -232,6 +255,11 @@ class Accumulator:
     * ``bootstrap``: K bootstrap replicates over images (0..1000) for
       ``Result.interval``; ``seed`` (0..2^63 - 1) fixes their weights,
       which do not depend on batching, order or merging.
+    * ``weighted``: per-pixel weights (``update(..., weights=w)``),
+      scikit-learn's sample_weight: every count becomes a sum of weights,
+      and the Result's counts and pixel tallies are floats.  Weights are
+      kept as whole multiples of 2^-16, so sums are exact; updates
+      without weights count 1 per pixel.
 
     A failed call raises PrcurveError and changes no count.  Not
     thread-safe: one accumulator must not be used by two threads at once.
@@ -241,7 +269,7 @@ class Accumulator:
                  ignore_label=255, per_image=False, nan_policy="reject",
                  range_policy="reject", classes=1, multilabel=False,
                  layout="nchw", range=None, thresholds=None, bootstrap=0,
-                 seed=0):
+                 seed=0, weighted=False):
         self._acc = None
         self._batch = None
         self._layout = _choice(_LAYOUTS, layout, "layout")
@@ -251,7 +279,7 @@ class Accumulator:
         values = _options(1000 if bins is None else bins, rule,
                           zero_division, ignore_label, per_image,
                           nan_policy, range_policy, classes, multilabel,
-                          bootstrap, seed)
+                          bootstrap, seed, weighted)
         score_range = None if range is None else _score_range(range)
         options = ctypes.c_void_p()
         check(n.LIB.prc_options_create(ctypes.byref(options)))
@@ -301,13 +329,14 @@ class Accumulator:
                  "range_policy": n.OPT_RANGE_POLICY,
                  "per_image": n.OPT_PER_IMAGE, "classes": n.OPT_CLASSES,
                  "multilabel": n.OPT_MULTILABEL,
-                 "bootstrap": n.OPT_BOOTSTRAP, "seed": n.OPT_SEED}
+                 "bootstrap": n.OPT_BOOTSTRAP, "seed": n.OPT_SEED,
+                 "weighted": n.OPT_WEIGHTED}
         value = ctypes.c_int64()
         check(n.LIB.prc_accumulator_get_option(
             self._acc, _choice(codes, name, "option"), ctypes.byref(value)))
         return value.value
 
-    def update(self, scores, labels):
+    def update(self, scores, labels, weights=None):
         """Counts the pixels of ``scores`` (float16, float32, float64,
         uint8 read as v/255 or uint16 read as v/65535) against ``labels``
         (uint8, bool, int32 or int64), of the same shape (H, W) or
@@ -319,10 +348,19 @@ class Accumulator:
         With classes (C > 1): scores (N, C, H, W) or, with layout 'nhwc',
         (N, H, W, C), or one image without N; labels (N, H, W) class
         indices, or for multilabel C masks shaped like the scores.  Read
-        in place too, any strides.  Returns self."""
+        in place too, any strides.
+
+        ``weights`` (Accumulator(weighted=True) only): float32 or float64,
+        one weight per pixel, (N, H, W) or (H, W) for one image, shared by
+        all classes; finite and in [0, 2^24], else PrcurveError
+        (PRC_E_WEIGHT, naming the pixel) and nothing is counted.  Read in
+        place, any strides.  Returns self."""
+        if weights is not None and not self.option("weighted"):
+            raise PrcurveError(n.PRC_E_NOT_ENABLED, "weights need "
+                               "Accumulator(weighted=True)")
         classes = self.option("classes")
         if classes > 1:
-            return self._update_classes(scores, labels, classes)
+            return self._update_classes(scores, labels, classes, weights)
         s_code = check_array(scores, "scores", _SCORE_DTYPES)
         l_code = check_array(labels, "labels", _LABEL_DTYPES)
         if scores.shape != labels.shape:
@@ -330,11 +368,12 @@ class Accumulator:
                              % (scores.shape, labels.shape))
         shape, s_strides = as_images(scores, "scores")
         l_strides = as_images(labels, "labels")[1]
+        w = None if weights is None else weight_view(weights, shape, labels)
         self._feed(shape, (s_code, scores.ctypes.data, s_strides),
-                   (l_code, labels.ctypes.data, l_strides))
+                   (l_code, labels.ctypes.data, l_strides), weights=w)
         return self
 
-    def _update_classes(self, scores, labels, classes):
+    def _update_classes(self, scores, labels, classes, weights=None):
         s_code = check_array(scores, "scores", _SCORE_DTYPES, min_ndim=1)
         l_code = check_array(labels, "labels", _LABEL_DTYPES, min_ndim=1)
         shape, s_strides, s_class = class_view(scores, "scores",
@@ -350,14 +389,16 @@ class Accumulator:
             raise ValueError("scores has shape %s but labels has shape %s: "
                              "their images differ" % (scores.shape,
                                                       labels.shape))
+        w = None if weights is None else weight_view(weights, shape)
         self._feed(shape, (s_code, scores.ctypes.data, s_strides),
                    (l_code, labels.ctypes.data, l_strides),
-                   (s_class, l_class))
+                   (s_class, l_class), w)
         return self
 
-    def _feed(self, shape, scores, labels, class_strides=None):
-        """Feeds one batch; scores and labels are (dtype code, pointer to
-        element [0, 0, 0], byte strides or None)."""
+    def _feed(self, shape, scores, labels, class_strides=None, weights=None):
+        """Feeds one batch; scores, labels and weights (None for none) are
+        (dtype code, pointer to element [0, 0, 0], byte strides or
+        None)."""
         lib = n.LIB
         check(lib.prc_batch_set_shape(self._batch, *shape))
         check(lib.prc_batch_set_scores(self._batch, scores[0], scores[1]))
@@ -369,6 +410,14 @@ class Accumulator:
         if class_strides is not None:
             check(lib.prc_batch_set_class_strides(self._batch,
                                                   *class_strides))
+        if weights is None:
+            check(lib.prc_batch_set_weights(self._batch, n.DTYPE_FLOAT64,
+                                            None))
+        else:
+            check(lib.prc_batch_set_weights(self._batch, weights[0],
+                                            weights[1]))
+            check(lib.prc_batch_set_weight_strides(self._batch,
+                                                   _strides(weights[2])))
         check(lib.prc_accumulator_feed(self._acc, self._batch), self._acc)
 
     def compute(self):
@@ -452,6 +501,8 @@ class Accumulator:
     def __repr__(self):
         text = "Accumulator(bins=%d, per_image=%s" % (
             self.option("bins"), bool(self.option("per_image")))
+        if self.option("weighted"):
+            text += ", weighted=True"
         if self.option("bootstrap"):
             text += ", bootstrap=%d, seed=%d" % (self.option("bootstrap"),
                                                  self.option("seed"))
@@ -465,12 +516,15 @@ class Result:
     summaries.
 
     Curve: ``thresholds``, ``precision``, ``recall``, ``f1`` (float64) and
-    ``tp``, ``fp``, ``fn``, ``tn`` (uint64).  Summaries: ``average_precision``,
+    ``tp``, ``fp``, ``fn``, ``tn`` (uint64; float64 weighted sums when
+    ``weighted``).  Summaries: ``average_precision``,
     ``auprc_trapezoid``, ``best_f1``, ``best_f1_threshold``; None when
     undefined, and then ``undefined[name]`` says why (e.g. "PRC_E_NO_POSITIVES:
     undefined: no positive pixel was fed").  Tallies: ``pixels``,
     ``positives``, ``negatives``, ``ignored``, ``skipped``, ``images``,
-    ``images_without_positives``.  Per-image mode adds ``image_precision``,
+    ``images_without_positives``; with weights (``weighted`` True) the
+    pixel tallies (pixels, positives, negatives, ignored, skipped) are
+    weighted sums as floats.  Per-image mode adds ``image_precision``,
     ``image_recall``, ``image_average_precision``, ``image_auprc_trapezoid``
     and ``mean_image_average_precision`` (None without per-image mode).
 
@@ -511,6 +565,9 @@ class Result:
         check(lib.prc_result_get_option(handle, n.OPT_SEED,
                                         ctypes.byref(value)))
         self.seed = value.value
+        check(lib.prc_result_get_option(handle, n.OPT_WEIGHTED,
+                                        ctypes.byref(value)))
+        self.weighted = bool(value.value)
 
         columns = [("thresholds", n.COL_THRESHOLD), ("precision",
                    n.COL_PRECISION), ("recall", n.COL_RECALL),
@@ -526,9 +583,14 @@ class Result:
             setattr(self, name, out)
         for name, code in [("tp", n.COL_TP), ("fp", n.COL_FP),
                            ("fn", n.COL_FN), ("tn", n.COL_TN)]:
-            out = np.empty(rows, dtype=np.uint64)
-            check(lib.prc_result_counts(handle, code, 0, rows,
-                                        out.ctypes.data))
+            if self.weighted:  # the weighted sums themselves
+                out = np.empty(rows, dtype=np.float64)
+                check(lib.prc_result_column(handle, code, 0, rows,
+                                            out.ctypes.data))
+            else:
+                out = np.empty(rows, dtype=np.uint64)
+                check(lib.prc_result_counts(handle, code, 0, rows,
+                                            out.ctypes.data))
             out.flags.writeable = False
             setattr(self, name, out)
         for name, code in n.ANALYTIC_COLUMNS.items():
@@ -631,7 +693,8 @@ class Result:
     def calibration(self, groups=10):
         """Reliability diagram over `groups` groups of equal score width:
         (mean_score, positive_rate, pixels) arrays, NaN, NaN and 0 for an
-        empty group; mean scores taken at bin centres."""
+        empty group; mean scores taken at bin centres.  With weights,
+        pixels holds each group's weight as float64."""
         mean = np.empty(groups, dtype=np.float64)
         rate = np.empty(groups, dtype=np.float64)
         pixels = np.empty(groups, dtype=np.uint64)
@@ -639,6 +702,8 @@ class Result:
                                            mean.ctypes.data,
                                            rate.ctypes.data,
                                            pixels.ctypes.data))
+        if self.weighted:
+            return mean, rate, pixels / float(n.WEIGHT_ONE)
         return mean, rate, pixels
 
     def _defined(self, name, status, value, array=False):
@@ -664,11 +729,14 @@ class Result:
         for name, code in n.TALLIES.items():
             out = ctypes.c_uint64()
             check(n.LIB.prc_result_tally(handle, code, ctypes.byref(out)))
-            setattr(self, name, out.value)
+            if self.weighted and name in n.PIXEL_TALLIES:
+                setattr(self, name, out.value / float(n.WEIGHT_ONE))
+            else:
+                setattr(self, name, out.value)
 
     def __repr__(self):
         ap = self.average_precision
-        return "<prcurve.Result: %d rows, %d positive of %d pixels, AP %s>" \
+        return "<prcurve.Result: %d rows, %s positive of %s pixels, AP %s>" \
             % (self.rows, self.positives, self.pixels,
                "undefined" if ap is None else "%.6f" % ap)
 

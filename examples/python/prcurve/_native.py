@@ -10,6 +10,9 @@ import os
 OPT_BINS, OPT_RULE, OPT_ZERO_DIVISION, OPT_IGNORE_LABEL = 1, 2, 3, 4
 OPT_NAN_POLICY, OPT_RANGE_POLICY, OPT_PER_IMAGE = 5, 6, 7
 OPT_CLASSES, OPT_MULTILABEL, OPT_BOOTSTRAP, OPT_SEED = 10, 11, 12, 13
+OPT_WEIGHTED = 14
+# Counts of a weighted accumulator are in units of 1 / WEIGHT_ONE.
+WEIGHT_ONE = 65536
 LAYOUT_NCHW, LAYOUT_NHWC = 0, 1
 NO_IGNORE_LABEL = -1
 DTYPE_FLOAT32, DTYPE_FLOAT64, DTYPE_UINT8, DTYPE_BOOL = 1, 2, 3, 4
@@ -60,6 +63,9 @@ PRC_E_NOT_ENABLED = 14
 PRC_E_NO_POSITIVES = 15
 PRC_E_UNSUPPORTED = 24
 PRC_E_NOT_REACHED = 27
+PRC_E_WEIGHT = 29
+# Tallies that count pixels, and so weights in a weighted result.
+PIXEL_TALLIES = ("pixels", "positives", "negatives", "ignored", "skipped")
 
 _VOID_P = ctypes.c_void_p
 _SIZE = ctypes.c_size_t
@@ -90,6 +96,8 @@ _SIGNATURES = {
     "prc_batch_set_labels": ([_VOID_P, _INT, _VOID_P], _INT),
     "prc_batch_set_score_strides": ([_VOID_P, _PTR_I64], _INT),
     "prc_batch_set_label_strides": ([_VOID_P, _PTR_I64], _INT),
+    "prc_batch_set_weights": ([_VOID_P, _INT, _VOID_P], _INT),
+    "prc_batch_set_weight_strides": ([_VOID_P, _PTR_I64], _INT),
     "prc_accumulator_create": ([_PTR_VOID_P, _VOID_P], _INT),
     "prc_accumulator_free": ([_VOID_P], None),
     "prc_accumulator_feed": ([_VOID_P, _VOID_P], _INT),

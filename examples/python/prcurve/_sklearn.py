@@ -5,32 +5,49 @@ import numpy as np
 
 from . import _native as n
 from ._accumulator import (Accumulator, _LABEL_DTYPES, _SCORE_DTYPES,
-                           as_images, check_array)
+                           _WEIGHT_DTYPES, as_images, check_array)
 
 _AVERAGES = ("macro", "weighted", "micro", None)
 
 
+def _check_weight(sample_weight, y_true):
+    """The dtype code of sample_weight, an array shaped like y_true."""
+    code = check_array(sample_weight, "sample_weight", _WEIGHT_DTYPES,
+                       min_ndim=1)
+    if sample_weight.shape != y_true.shape:
+        raise ValueError("sample_weight has shape %s but y_true has shape "
+                         "%s" % (sample_weight.shape, y_true.shape))
+    return code
+
+
 def _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
-                range_policy):
+                range_policy, sample_weight=None):
     """An accumulator fed every element of the two arrays (any shape and
-    strides, read in place; see as_images)."""
+    strides, read in place; see as_images), weighted by sample_weight
+    (same shape, float32 or float64) if given."""
     l_code = check_array(y_true, "y_true", _LABEL_DTYPES, min_ndim=1)
     s_code = check_array(y_score, "y_score", _SCORE_DTYPES, min_ndim=1)
     if y_true.shape != y_score.shape:
         raise ValueError("y_true has shape %s but y_score has shape %s"
                          % (y_true.shape, y_score.shape))
+    weights = None
+    if sample_weight is not None:
+        w_code = _check_weight(sample_weight, y_true)
+        weights = (w_code, sample_weight.ctypes.data,
+                   as_images(sample_weight, "sample_weight")[1])
     acc = Accumulator(bins=bins, rule=rule, ignore_label=ignore_label,
-                      nan_policy=nan_policy, range_policy=range_policy)
+                      nan_policy=nan_policy, range_policy=range_policy,
+                      weighted=sample_weight is not None)
     shape, s_strides = as_images(y_score, "y_score")
     l_strides = as_images(y_true, "y_true")[1]
     acc._feed(shape, (s_code, y_score.ctypes.data, s_strides),
-              (l_code, y_true.ctypes.data, l_strides))
+              (l_code, y_true.ctypes.data, l_strides), weights=weights)
     return acc
 
 
-def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
-                           ignore_label=None, nan_policy="reject",
-                           range_policy="reject"):
+def precision_recall_curve(y_true, probas_pred, *, sample_weight=None,
+                           bins=1000, rule="ge", ignore_label=None,
+                           nan_policy="reject", range_policy="reject"):
     """Precision-recall pairs in scikit-learn's order and shape convention.
 
     Returns ``precision, recall, thresholds``: ``thresholds`` increasing,
@@ -54,12 +71,16 @@ def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
       must be float16, float32, float64, uint8 (v/255) or uint16 (v/65535)
       in [0, 1]; both numpy arrays of the same shape, read in place with
       any strides;
+    * sample_weight, if given, is a float32 or float64 array of y_true's
+      shape, each weight finite and in [0, 2^24], kept to multiples of
+      2^-16 (PrcurveError PRC_E_WEIGHT otherwise); a threshold is then
+      kept where the weighted counts change;
     * with no positive element recall is undefined: PrcurveError
       (PRC_E_NO_POSITIVES) instead of a warning and recall 1;
-    * no pos_label, sample_weight or drop_intermediate.
+    * no pos_label or drop_intermediate.
     """
     acc = _accumulate(y_true, probas_pred, bins, rule, ignore_label,
-                      nan_policy, range_policy)
+                      nan_policy, range_policy, sample_weight)
     res = acc.compute()
     if res.positives == 0:
         raise n.PrcurveError(15, "y_true has no positive element")
@@ -75,7 +96,7 @@ def precision_recall_curve(y_true, probas_pred, *, bins=1000, rule="ge",
 
 
 def _accumulate_classes(y_true, y_score, bins, rule, ignore_label,
-                        nan_policy, range_policy):
+                        nan_policy, range_policy, sample_weight=None):
     """An accumulator with one class per column of y_score
     (n_samples, n_classes), against y_true of the same shape (multi-label
     indicators) or 1-D class indices; read in place, any strides."""
@@ -90,20 +111,33 @@ def _accumulate_classes(y_true, y_score, bins, rule, ignore_label,
     if not 2 <= classes <= 254:
         raise ValueError("y_score has %d columns; libprcurve takes 2 to 254 "
                          "classes" % classes)
+    weights = None
+    if sample_weight is not None:
+        w_code = check_array(sample_weight, "sample_weight", _WEIGHT_DTYPES,
+                             min_ndim=1)
+        if sample_weight.shape != (samples,):
+            raise ValueError("sample_weight has shape %s; expected (%d,), "
+                             "one weight per sample"
+                             % (sample_weight.shape, samples))
+        weights = (w_code, sample_weight.ctypes.data,
+                   (0, sample_weight.strides[0], 0))
     acc = Accumulator(bins=bins, rule=rule, ignore_label=ignore_label,
                       nan_policy=nan_policy, range_policy=range_policy,
-                      classes=classes, multilabel=multilabel)
+                      classes=classes, multilabel=multilabel,
+                      weighted=sample_weight is not None)
     # Every sample a pixel of one image, one pixel wide.
     s_strides = (0, y_score.strides[0], 0)
     l_strides = (0, y_true.strides[0], 0)
     acc._feed((1, samples, 1), (s_code, y_score.ctypes.data, s_strides),
               (l_code, y_true.ctypes.data, l_strides),
-              (y_score.strides[1], y_true.strides[1] if multilabel else 0))
+              (y_score.strides[1], y_true.strides[1] if multilabel else 0),
+              weights)
     return acc
 
 
-def average_precision_score(y_true, y_score, *, average="macro", bins=1000,
-                            rule="ge", ignore_label=None, nan_policy="reject",
+def average_precision_score(y_true, y_score, *, average="macro",
+                            sample_weight=None, bins=1000, rule="ge",
+                            ignore_label=None, nan_policy="reject",
                             range_policy="reject"):
     """Average precision as scikit-learn defines it, the sum over the curve
     of (R[k] - R[k+1]) P[k], over bin thresholds k / bins (see
@@ -121,7 +155,13 @@ def average_precision_score(y_true, y_score, *, average="macro", bins=1000,
     a positive; scikit-learn warns there).  Unlike scikit-learn, macro and
     weighted leave out classes without a positive instead of counting
     them as 0.  Any other shape (1-D, or images of any dimension) is one
-    binary problem and ``average`` is not used."""
+    binary problem and ``average`` is not used.
+
+    ``sample_weight``: float32 or float64 weights, finite and in
+    [0, 2^24], one per sample: shaped like y_true for one binary problem,
+    (n_samples,) with classes.  Equal to scikit-learn's with
+    sample_weight for uint8 scores with bins=255 and weights that are
+    multiples of 2^-16."""
     if average not in _AVERAGES:
         raise ValueError("average must be 'macro', 'weighted', 'micro' or "
                          "None, not %r" % (average,))
@@ -130,7 +170,7 @@ def average_precision_score(y_true, y_score, *, average="macro", bins=1000,
             (y_true.shape == y_score.shape or
              y_true.shape == y_score.shape[:1]):
         acc = _accumulate_classes(y_true, y_score, bins, rule, ignore_label,
-                                  nan_policy, range_policy)
+                                  nan_policy, range_policy, sample_weight)
         res = acc.compute()
         if average is None:
             return np.array([np.nan if c.average_precision is None
@@ -140,7 +180,7 @@ def average_precision_score(y_true, y_score, *, average="macro", bins=1000,
             raise n.PrcurveError(15, "no class has a positive element")
         return value
     acc = _accumulate(y_true, y_score, bins, rule, ignore_label, nan_policy,
-                      range_policy)
+                      range_policy, sample_weight)
     res = acc.compute()
     if res.average_precision is None:
         raise n.PrcurveError(15, res.undefined.get("average_precision", ""))
