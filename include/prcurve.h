@@ -252,9 +252,8 @@ typedef enum prc_option {
      * unweighted numbers scaled (but for PRC_AP_LOWER, which assumes the
      * finest split of a bin's weight); each count, read with
      * prc_result_counts or as a tally, is then in units of 2^-16
-     * (PRC_WEIGHT_ONE per unit
-     * of weight), while prc_result_column gives the weighted sums
-     * themselves.  Default 0. */
+     * (PRC_WEIGHT_ONE per unit of weight), while prc_result_column gives
+     * the weighted sums themselves.  Default 0. */
     PRC_OPT_WEIGHTED = 14
 } prc_option;
 
