@@ -60,29 +60,12 @@ AVX2 static inline unsigned seen8(__m256i positive)
            | (mask != 0xFF ? PRC__SEEN_NEGATIVE : 0u);
 }
 
-/*
- * Slots of eight floats in [0, 1] in single precision, for B <= 4096: x =
- * s * B is then within B * 2^-24 of exact, so a fractional part farther
- * than four times that from 0 and 1 means floor(x) + 1 is the slot (the
- * thresholds are within B * 2^-53 of k / B).  *ok gets the lanes that are.
- */
+/* Above this many bins, slots are found in double precision (see
+ * clear8_single). */
 #define SINGLE_MAX_BINS 4096
 
-AVX2 static inline __m256i slots8_single(__m256 s, float bins, int *ok)
-{
-    const float margin = bins * 0x1p-22f;
-    __m256 x = _mm256_mul_ps(s, _mm256_set1_ps(bins));
-    __m256 g = _mm256_floor_ps(x);
-    __m256 fraction = _mm256_sub_ps(x, g);
-    __m256 inside = _mm256_and_ps(
-        _mm256_cmp_ps(fraction, _mm256_set1_ps(margin), _CMP_GT_OQ),
-        _mm256_cmp_ps(fraction, _mm256_set1_ps(1.0f - margin), _CMP_LT_OQ));
-
-    *ok = _mm256_movemask_ps(inside);
-    return _mm256_add_epi32(_mm256_cvttps_epi32(g), _mm256_set1_epi32(1));
-}
-
-/* The same in double precision, for any B. */
+/* Slots of eight floats in [0, 1] in double precision, for any B; *ok
+ * gets the lanes clear of every threshold. */
 AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
 {
     int low, high;
@@ -95,8 +78,13 @@ AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
     return _mm256_set_m128i(g_high, g_low);
 }
 
-/* The lanes of the single-precision slot path that are clear of every
- * threshold, as a vector mask, and their slots in *slot. */
+/*
+ * Slots of eight floats in [0, 1] in single precision, for B <= 4096: x =
+ * s * B is then within B * 2^-24 of exact, so a fractional part farther
+ * than four times that (margin) from 0 and 1 means floor(x) + 1 is the slot
+ * (the thresholds are within B * 2^-53 of k / B).  Returns the lanes that
+ * are, as a vector mask, with their slots in *slot.
+ */
 AVX2 static inline __m256 clear8_single(__m256 s, __m256 bins, __m256 margin,
                                         __m256 one_less, __m256i *slot)
 {
