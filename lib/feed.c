@@ -931,7 +931,10 @@ static prc_status explain_rejection(const struct feed *f, size_t first)
         }
     }
 
-    if (f->acc->classes > 1)
+    /* The class is named where it matters: a score's channel, or a
+     * multi-label mask; a class index is no class's own. */
+    if (f->acc->classes > 1
+        && (status != PRC_E_LABEL || f->acc->multilabel))
         snprintf(where, sizeof where, "image %zu, row %zu, column %zu, "
                  "class %zu", at / plane, at % plane / batch->width,
                  at % batch->width, f->class_index);
