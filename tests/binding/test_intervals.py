@@ -74,7 +74,7 @@ def check_range_and_thresholds(logits, prob, labels):
                          ({"thresholds": [[0.1, 0.5]]}, ValueError),
                          ({"range": (1, 1)}, prcurve.PrcurveError),
                          ({"range": 3}, TypeError),
-                         ({"bootstrap": 5000}, prcurve.PrcurveError),
+                         ({"bootstrap": 5000}, ValueError),
                          ({"bootstrap": 1.5}, TypeError)):
         try:
             prcurve.Accumulator(**kwargs)

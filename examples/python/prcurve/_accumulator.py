@@ -114,40 +114,58 @@ def _integer(value, what):
     return int(value)
 
 
+def _bounded(value, what, option, extra=None):
+    """value as a Python int, checked against the library's accepted range
+    for option (and the one extra value allowed besides it) before any
+    conversion to a C integer, which would wrap silently."""
+    value = _integer(value, what)
+    lo, hi = ctypes.c_int64(), ctypes.c_int64()
+    check(n.LIB.prc_option_bounds(option, ctypes.byref(lo), ctypes.byref(hi),
+                                  None))
+    if (value < lo.value or value > hi.value) and value != extra:
+        raise ValueError("%s must be in %d..%d, not %d"
+                         % (what, lo.value, hi.value, value))
+    return value
+
+
 def _options(bins, rule, zero_division, ignore_label, per_image, nan_policy,
              range_policy, classes=1, multilabel=False, bootstrap=0, seed=0,
              weighted=False):
-    """The option values for the library, checked for type here and for
-    range by the library itself."""
-    _integer(bins, "bins")
+    """The option values for the library, checked here for type and
+    range (a Python int is never wrapped into a C one) and for the
+    combinations prcurve-eval refuses too."""
     if ignore_label is None:
         ignore = n.NO_IGNORE_LABEL
     elif isinstance(ignore_label, (int, np.integer)) and \
             not isinstance(ignore_label, bool):
-        ignore = int(ignore_label)
+        ignore = _bounded(ignore_label, "ignore_label", n.OPT_IGNORE_LABEL,
+                          n.NO_IGNORE_LABEL)
     else:
         raise TypeError("ignore_label must be an integer or None, not %r"
                         % (ignore_label,))
-    if isinstance(classes, bool) or not isinstance(classes,
-                                                   (int, np.integer)):
-        raise TypeError("classes must be an integer, not %r" % (classes,))
+    values = [(n.OPT_BINS, _bounded(bins, "bins", n.OPT_BINS)),
+              (n.OPT_CLASSES, _bounded(classes, "classes", n.OPT_CLASSES)),
+              (n.OPT_BOOTSTRAP, _bounded(bootstrap, "bootstrap",
+                                         n.OPT_BOOTSTRAP)),
+              (n.OPT_SEED, _bounded(seed, "seed", n.OPT_SEED))]
     if nan_policy == "clamp":
         raise ValueError("nan_policy must be 'reject' or 'skip' (a NaN "
                          "cannot be clamped)")
-    return [(n.OPT_BINS, int(bins)),
-            (n.OPT_RULE, _choice(_RULES, rule, "rule")),
-            (n.OPT_ZERO_DIVISION, _zero_division_code(zero_division)),
-            (n.OPT_IGNORE_LABEL, ignore),
-            (n.OPT_PER_IMAGE, 1 if per_image else 0),
-            (n.OPT_NAN_POLICY, _choice(_POLICIES, nan_policy,
-                                       "nan_policy")),
-            (n.OPT_RANGE_POLICY, _choice(_POLICIES, range_policy,
-                                         "range_policy")),
-            (n.OPT_CLASSES, int(classes)),
-            (n.OPT_MULTILABEL, 1 if multilabel else 0),
-            (n.OPT_BOOTSTRAP, _integer(bootstrap, "bootstrap")),
-            (n.OPT_SEED, _integer(seed, "seed")),
-            (n.OPT_WEIGHTED, 1 if weighted else 0)]
+    if seed != 0 and bootstrap == 0:
+        raise ValueError("seed needs bootstrap=K (K > 0): without "
+                         "replicates there is nothing to seed")
+    if multilabel and classes == 1:
+        raise ValueError("multilabel needs classes=C (C > 1)")
+    return values + [
+        (n.OPT_RULE, _choice(_RULES, rule, "rule")),
+        (n.OPT_ZERO_DIVISION, _zero_division_code(zero_division)),
+        (n.OPT_IGNORE_LABEL, ignore),
+        (n.OPT_PER_IMAGE, 1 if per_image else 0),
+        (n.OPT_NAN_POLICY, _choice(_POLICIES, nan_policy, "nan_policy")),
+        (n.OPT_RANGE_POLICY, _choice(_POLICIES, range_policy,
+                                     "range_policy")),
+        (n.OPT_MULTILABEL, 1 if multilabel else 0),
+        (n.OPT_WEIGHTED, 1 if weighted else 0)]
 
 
 def _score_range(value):
@@ -532,8 +550,11 @@ class Result:
     ``iou``, ``specificity``, ``accuracy``; summaries ``auroc``,
     ``ap_bounds`` (lo, hi), ``best_dice``, ``best_dice_threshold``,
     ``best_iou``, ``best_iou_threshold``, ``ap_voc11``, ``ap_coco101``,
-    ``ap_interpolated``, ``ece``; methods ``calibration``, ``fbeta``,
-    ``best_fbeta``, ``precision_at_recall`` and ``recall_at_precision``.
+    ``ap_interpolated``, ``ece``; methods ``calibration``, ``fbeta(beta)``
+    (an array, one F-beta per row of the curve), ``best_fbeta(beta)``
+    (value, threshold), ``precision_at_recall(min_recall)`` and
+    ``recall_at_precision(min_precision)``, each a pair (value,
+    threshold), or (None, None) where no row qualifies.
 
     Bootstrap (Accumulator(bootstrap=K)): ``interval(metric, level)``
     gives a percentile confidence interval; ``bootstrap`` and ``seed``
@@ -635,8 +656,9 @@ class Result:
         return list(self._classes)
 
     def fbeta(self, beta):
-        """F-beta at every row, (1 + b^2) TP / ((1 + b^2) TP + b^2 FN + FP),
-        as a float64 array; 0 < beta <= 1e150."""
+        """F-beta at every row, (1 + b^2) TP / ((1 + b^2) TP + b^2 FN + FP):
+        a float64 array of ``rows`` values, one per row of the curve (not
+        a single number; see best_fbeta for that); 0 < beta <= 1e150."""
         out = np.empty(self.rows, dtype=np.float64)
         check(n.LIB.prc_result_fbeta(self._handle, float(beta), 0, self.rows,
                                      out.ctypes.data))
