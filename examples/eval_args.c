@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum kind { LIST, FLAG, VALUE, PAIR };
@@ -731,6 +732,41 @@ static int parse_option(int argc, char **argv, int *i,
     return spec->apply(config, value);
 }
 
+/* Whether two output paths name the same file: the same text, or an
+ * existing file reached both ways. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    if (strcmp(a, b) == 0)
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev
+           && sa.st_ino == sb.st_ino;
+}
+
+/* --csv, --csv-classes and --plot each need a file of their own. */
+static int check_outputs(const struct eval_config *config)
+{
+    const char *names[3] = {"--csv", "--csv-classes", "--plot"};
+    const char *paths[3];
+    int i, j;
+
+    paths[0] = config->csv;
+    paths[1] = config->csv_classes;
+    paths[2] = config->plot;
+    for (i = 0; i < 3; i++) {
+        for (j = i + 1; j < 3; j++) {
+            if (paths[i] == NULL || paths[j] == NULL
+                || !same_file(paths[i], paths[j]))
+                continue;
+            eval_error("%s and %s both write to '%s': give each output a "
+                       "file of its own", names[i], names[j], paths[j]);
+            return EVAL_USAGE_ERROR;
+        }
+    }
+    return EVAL_OK;
+}
+
 static int check_complete(const struct eval_config *config)
 {
     if (config->help || config->version)
@@ -764,7 +800,7 @@ static int check_complete(const struct eval_config *config)
                    : "--level");
         return EVAL_USAGE_ERROR;
     }
-    return EVAL_OK;
+    return check_outputs(config);
 }
 
 /* One weights file per labels file, once directories are listed. */
@@ -786,9 +822,32 @@ static int check_weights(const struct eval_config *config)
     return EVAL_OK;
 }
 
+static size_t path_count(const struct eval_config *config)
+{
+    return config->n_scores + config->n_labels + config->n_weights;
+}
+
+/* A list option (--scores, --labels, --weights) must be followed by at
+ * least one path before the next option or the end: `paths` is the count
+ * before the option was read. */
+static int check_list_filled(const struct eval_config *config,
+                             const char **list, const char *name,
+                             size_t paths)
+{
+    size_t length = strcspn(name == NULL ? "" : name, "=");
+
+    if (list == NULL || path_count(config) > paths)
+        return EVAL_OK;
+    eval_error("%.*s needs at least one file (see --help)", (int)length,
+               name);
+    return EVAL_USAGE_ERROR;
+}
+
 int eval_parse_args(int argc, char **argv, struct eval_config *config)
 {
     const char **list = NULL;
+    const char *list_name = NULL;
+    size_t paths = 0;
     int i, rc;
 
     memset(config, 0, sizeof *config);
@@ -806,6 +865,11 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
 
     for (i = 1; i < argc; i++) {
         if (is_option(argv[i])) {
+            rc = check_list_filled(config, list, list_name, paths);
+            if (rc != EVAL_OK)
+                return rc;
+            list_name = argv[i];
+            paths = path_count(config);
             rc = parse_option(argc, argv, &i, config, &list);
             if (rc != EVAL_OK)
                 return rc;
@@ -817,7 +881,9 @@ int eval_parse_args(int argc, char **argv, struct eval_config *config)
         }
         append(config, list, argv[i]);
     }
-    rc = check_complete(config);
+    rc = check_list_filled(config, list, list_name, paths);
+    if (rc == EVAL_OK)
+        rc = check_complete(config);
     if (rc == EVAL_OK && !config->help && !config->version)
         rc = eval_expand_dirs(config);
     if (rc == EVAL_OK && !config->help && !config->version)

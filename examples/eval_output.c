@@ -234,6 +234,14 @@ int eval_check_result(const struct eval_config *config,
         eval_error("out of memory");
         return EVAL_DATA_ERROR;
     }
+    if (tally(res, PRC_IMAGES) == 0) {
+        free(b);
+        eval_error("nothing was counted: every pair of files was skipped "
+                   "(%zu bad, %zu without a partner)",
+                   config->stats->skipped_files,
+                   config->stats->unmatched_files);
+        return EVAL_DATA_ERROR;
+    }
     for (first = 0; first < prc_result_rows(res) && rc == 0;
          first += BLOCK)
         rc = load_block(res, config->per_image, first, b);
@@ -857,9 +865,11 @@ static int print_summary(const struct eval_config *config,
     snprintf(label, sizeof label, "%s%s ignored", weight, what);
     printf("%-34s%s\n", label, tally_text(res, PRC_IGNORED, all));
     if (config->keep_going)
-        printf("%-34s%zu bad, %zu without a partner (see warnings)\n",
-               "files skipped", config->stats->skipped_files,
-               config->stats->unmatched_files);
+        printf("%-34s%zu bad, %zu without a partner%s\n", "files skipped",
+               config->stats->skipped_files, config->stats->unmatched_files,
+               config->quiet || config->stats->skipped_files
+               + config->stats->unmatched_files == 0 ? ""
+               : " (see warnings)");
     print_thresholds(config, res);
 
     if (config->classes > 0)
