@@ -206,9 +206,10 @@ void eval_print_help(void)
 "  --thresholds FILE    your own thresholds instead of k/N: a text file of\n"
 "                       numbers (one per line or separated by spaces, #\n"
 "                       starts a comment) or a 1-D float64 .npy; at least\n"
-"                       2, finite, strictly increasing; one curve row\n"
-"                       each.  Not with --bins.  With --range, scores are\n"
-"                       valid in [LO, HI]\n"
+"                       2 and at most 16777217, finite, strictly\n"
+"                       increasing, text only (no control bytes); one\n"
+"                       curve row each.  Not with --bins.  With --range,\n"
+"                       scores are valid in [LO, HI]\n"
 "  With --range or --thresholds, calibration and ECE are undefined.\n"
 "\n",
         stdout);

@@ -91,8 +91,8 @@ static int check_value(const char *path, const char *where,
         return -1;
     }
     if (l->count == MAX_THRESHOLDS) {
-        eval_error("--thresholds %s: more than %u thresholds", path,
-                   MAX_THRESHOLDS);
+        eval_error("--thresholds %s: more than %u thresholds; at most %u "
+                   "allowed", path, MAX_THRESHOLDS, MAX_THRESHOLDS);
         return -1;
     }
     return 0;
@@ -106,6 +106,13 @@ static int read_npy(const char *path, struct list *l)
     size_t i;
     int rc = 0;
 
+    /* The header's count is checked before any data is read. */
+    if (npy_probe_nd(path, 1, &info, err, sizeof err) == 0
+        && info.count > MAX_THRESHOLDS) {
+        eval_error("--thresholds %s: %zu thresholds; at most %u allowed",
+                   path, info.count, MAX_THRESHOLDS);
+        return -1;
+    }
     if (npy_read_nd(path, 1, &info, &data, err, sizeof err) != 0) {
         eval_error("--thresholds %s: %s", path, err);
         return -1;
@@ -168,6 +175,12 @@ static int read_text(const char *path, FILE *f, struct list *l)
         int space = c == ' ' || c == '\t' || c == '\n' || c == '\r'
                     || c == '\v' || c == '\f';
 
+        if ((c < 0x20 && !space) || c == 0x7f) {
+            eval_error("--thresholds %s, line %zu: byte 0x%02x is not text",
+                       path, line, (unsigned)c);
+            rc = -1;
+            break;
+        }
         if (c == '#')
             comment = 1;
         if ((space || comment) && length > 0) {
