@@ -6,6 +6,7 @@
 #include "eval.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -407,6 +408,11 @@ static int apply_range(struct eval_config *config, const char *lo_text,
         return EVAL_USAGE_ERROR;
     }
 
+    if (!isfinite(hi - lo)) {
+        eval_error("--range %s %s is too wide: HI - LO must be a finite "
+                   "number", lo_text, hi_text);
+        return EVAL_USAGE_ERROR;
+    }
     status = prc_options_set_range(config->options, lo, hi);
     if (status != PRC_OK) {
         eval_error("--range %s %s: %s", lo_text, hi_text,

@@ -701,7 +701,7 @@ int eval_create_accumulator(const struct eval_config *config,
                             prc_accumulator **acc)
 {
     prc_status status = prc_accumulator_create(acc, config->options);
-    int64_t bins = 0;
+    int64_t bins = 0, ignore = 0;
 
     if (status == PRC_OK)
         return EVAL_OK;
@@ -710,6 +710,15 @@ int eval_create_accumulator(const struct eval_config *config,
         return EVAL_DATA_ERROR;
     }
     prc_options_get(config->options, PRC_OPT_BINS, &bins);
+    prc_options_get(config->options, PRC_OPT_IGNORE_LABEL, &ignore);
+    if (status == PRC_E_OPTION_VALUE && config->classes > 0
+        && ignore != PRC_NO_IGNORE_LABEL && ignore < config->classes) {
+        eval_error("--classes %d --ignore %lld: the class indices 0..%d "
+                   "must all lie below the ignore label (use --ignore %d "
+                   "or above, or --ignore none)", config->classes,
+                   (long long)ignore, config->classes - 1, config->classes);
+        return EVAL_USAGE_ERROR;
+    }
     if (status == PRC_E_OPTION_VALUE && config->range_given
         && config->thresholds == NULL) {
         eval_error("--range %s %s is too narrow for %lld bins: the "

@@ -1,0 +1,54 @@
+"""prcurve-eval's one-line messages say what is wrong in the user's terms:
+class indices that reach the ignore label, a --range too wide for its
+span to be a finite number."""
+
+import argparse
+import os
+import tempfile
+
+import numpy as np
+
+from cli_common import Checker, Tool
+
+USAGE = 2
+
+
+def said(c, tool, args, status, words):
+    code, out, err = tool.run(*args)
+    c.check(code == status and out == "" and len(err.splitlines()) == 1
+            and all(w in err for w in words),
+            "%s: exit %s, stderr %r (wanted %s)" % (args, code, err, words))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--eval", required=True)
+    parser.add_argument("--wrapper", default="")
+    args = parser.parse_args()
+    tool, c = Tool(args.eval, args.wrapper), Checker()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scores = os.path.join(tmp, "s.npy")
+        labels = os.path.join(tmp, "l.npy")
+        cscores = os.path.join(tmp, "cs.npy")
+        clabels = os.path.join(tmp, "cl.npy")
+        np.save(scores, np.linspace(0, 1, 16, dtype=np.float32)
+                .reshape(4, 4))
+        np.save(labels, (np.arange(16) % 2).astype(np.uint8).reshape(4, 4))
+        np.save(cscores, np.full((1, 4, 2, 2), 0.25, dtype=np.float32))
+        np.save(clabels, np.array([[[0, 1], [2, 3]]], dtype=np.uint8))
+        base = ["--scores", scores, "--labels", labels]
+        cbase = ["--scores", cscores, "--labels", clabels, "--classes", "4"]
+
+        said(c, tool, cbase + ["--ignore", "3"], USAGE,
+             ["--classes 4 --ignore 3", "0..3", "below the ignore label"])
+        said(c, tool, cbase + ["--ignore", "2"], USAGE, ["0..3"])
+        said(c, tool, base + ["--range", "-1e308", "1e308"], USAGE,
+             ["too wide", "finite"])
+        code, _, err = tool.run(*(base + ["--range", "-1e300", "1e300"]))
+        c.check(code == 0 and err == "", "a wide finite range is fine")
+    c.finish("cli_messages")
+
+
+if __name__ == "__main__":
+    main()
