@@ -64,20 +64,47 @@ struct loaded {
 /* Probing                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Whether the file starts with the `size` bytes of `magic`. */
+static int starts_with(const char *path, const unsigned char *magic,
+                       size_t size)
+{
+    unsigned char head[8];
+    char err[NPY_ERROR_SIZE];
+    FILE *f = infile_open(path, err, sizeof err);
+    int match;
+
+    if (f == NULL)
+        return 0;
+    match = fread(head, 1, size, f) == size
+            && memcmp(head, magic, size) == 0;
+    fclose(f);
+    return match;
+}
+
 static int starts_like_png(const char *path)
 {
     static const unsigned char signature[8] = {0x89, 'P', 'N', 'G',
                                                '\r', '\n', 0x1a, '\n'};
-    unsigned char head[8];
-    char err[NPY_ERROR_SIZE];
-    FILE *f = infile_open(path, err, sizeof err);
-    int png;
 
-    if (f == NULL)
-        return 0;
-    png = fread(head, 1, 8, f) == 8 && memcmp(head, signature, 8) == 0;
-    fclose(f);
-    return png;
+    return starts_with(path, signature, 8);
+}
+
+/* For a file that is neither a PNG nor a .npy by its first bytes, the
+ * reason is told by its name: "not a PNG" for a .png file, else the .npy
+ * reader's own.  Returns -1. */
+static int neither_png_nor_npy(const char *path, char *err, size_t err_size)
+{
+    static const unsigned char npy_magic[6] = {0x93, 'N', 'U', 'M', 'P',
+                                               'Y'};
+    size_t length = strlen(path);
+    const char *ext = length >= 4 ? path + length - 4 : "";
+
+    if (!starts_with(path, npy_magic, 6) && ext[0] == '.'
+        && (ext[1] == 'p' || ext[1] == 'P') && (ext[2] == 'n' || ext[2] == 'N')
+        && (ext[3] == 'g' || ext[3] == 'G'))
+        snprintf(err, err_size, "not a PNG file (bad signature), nor a "
+                 ".npy array");
+    return -1;
 }
 
 static void set_from_npy(struct source *src, const struct npy_info *info)
@@ -208,7 +235,7 @@ static int probe_scores(const struct eval_config *config, const char *path,
     if (src->is_png)
         return probe_score_png(src, err, err_size);
     if (npy_probe_nd(path, axis ? 4 : 3, &info, err, err_size) != 0)
-        return -1;
+        return neither_png_nor_npy(path, err, err_size);
     if (!is_score_type(info.type)) {
         snprintf(err, err_size, "scores must be float16, float32, float64, "
                  "uint8 or uint16, not %s", npy_type_name(info.type));
@@ -245,8 +272,9 @@ static int probe_labels(const struct eval_config *config, const char *path,
         }
         snprintf(err, err_size, "labels must be uint8, bool, int32 or "
                  "int64, not %s", npy_type_name(info.type));
+        return -1;
     }
-    return -1;
+    return src->is_png ? -1 : neither_png_nor_npy(path, err, err_size);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -485,6 +513,15 @@ static void report_weight(const struct eval_config *config,
     c->l->bad = 1;
 }
 
+
+/* Class-index labels (--classes without --multilabel) given as bool. */
+static int bool_classes(const struct eval_config *config,
+                        const struct chunk *c)
+{
+    return config->classes > 0 && !config->multilabel
+           && c->l->type == NPY_BOOL;
+}
+
 static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
                       prc_batch *batch, const struct chunk *c)
 {
@@ -516,8 +553,13 @@ static int feed_chunk(const struct eval_config *config, prc_accumulator *acc,
     snprintf(what, sizeof what, "%s%s, %s%s: %s", c->s->path,
              from_text(c->s_at, a, sizeof a), c->l->path,
              from_text(c->l_at, b, sizeof b),
-             status == PRC_E_NOMEM || status == PRC_E_DTYPE
+             status == PRC_E_DTYPE && bool_classes(config, c)
+             ? "bool labels cannot hold class indices (use --multilabel "
+               "or integer labels)"
+             : status == PRC_E_NOMEM || status == PRC_E_DTYPE
              ? prc_status_message(status) : prc_accumulator_last_error(acc));
+    if (status == PRC_E_DTYPE && bool_classes(config, c))
+        status = PRC_E_LABEL;
     /* A bad label is the labels file's fault, anything else the scores'. */
     report(config, status == PRC_E_LABEL ? c->l : c->s, what);
     return EVAL_DATA_ERROR;

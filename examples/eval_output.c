@@ -234,7 +234,10 @@ int eval_check_result(const struct eval_config *config,
         eval_error("out of memory");
         return EVAL_DATA_ERROR;
     }
-    if (tally(res, PRC_IMAGES) == 0) {
+    /* Under --keep-going, skipping every pair leaves nothing to report. */
+    if (config->keep_going && tally(res, PRC_IMAGES) == 0
+        && config->stats->skipped_files + config->stats->unmatched_files
+           > 0) {
         free(b);
         eval_error("nothing was counted: every pair of files was skipped "
                    "(%zu bad, %zu without a partner)",

@@ -1,6 +1,7 @@
 """prcurve-eval's one-line messages say what is wrong in the user's terms:
 class indices that reach the ignore label, a --range too wide for its
-span to be a finite number."""
+span to be a finite number, bool labels given as class indices, and a
+.png file that is neither a PNG nor a .npy array."""
 
 import argparse
 import os
@@ -47,6 +48,24 @@ def main():
              ["too wide", "finite"])
         code, _, err = tool.run(*(base + ["--range", "-1e300", "1e300"]))
         c.check(code == 0 and err == "", "a wide finite range is fine")
+        blabels = os.path.join(tmp, "bl.npy")
+        np.save(blabels, np.zeros((1, 2, 2), dtype=bool))
+        said(c, tool, ["--scores", cscores, "--labels", blabels,
+                       "--classes", "4"], 1,
+             ["bool labels cannot hold class indices", "--multilabel"])
+
+        notpng = os.path.join(tmp, "mask.png")
+        with open(notpng, "wb") as f:
+            f.write(b"notapng")
+        said(c, tool, ["--scores", scores, "--labels", notpng], 1,
+             ["mask.png", "not a PNG"])
+        said(c, tool, ["--scores", notpng, "--labels", labels], 1,
+             ["mask.png", "not a PNG"])
+        notnpy = os.path.join(tmp, "mask.npy")
+        with open(notnpy, "wb") as f:
+            f.write(b"notanpy")
+        said(c, tool, ["--scores", scores, "--labels", notnpy], 1,
+             ["mask.npy", "not a .npy"])
     c.finish("cli_messages")
 
 
