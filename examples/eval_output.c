@@ -694,6 +694,17 @@ static int print_json(const struct eval_config *config, const prc_result *res)
 /* Human summary                                                            */
 /* ------------------------------------------------------------------------ */
 
+/* A status message without its leading "undefined: ", for the summary,
+ * which says "undefined (...)" itself. */
+static const char *without_undefined(const char *message)
+{
+    static const char prefix[] = "undefined: ";
+
+    if (strncmp(message, prefix, sizeof prefix - 1) == 0)
+        return message + sizeof prefix - 1;
+    return message;
+}
+
 static void print_number(const char *label, struct number n,
                          const char *no_positives)
 {
@@ -705,7 +716,8 @@ static void print_number(const char *label, struct number n,
     else if (n.status == PRC_E_NO_IMAGES)
         puts("undefined (no image)");
     else
-        printf("undefined (%s)\n", prc_status_message(n.status));
+        printf("undefined (%s)\n", without_undefined(
+                   prc_status_message(n.status)));
 }
 
 static void print_best(const prc_result *res, const char *label,

@@ -564,8 +564,11 @@ static int draw_roc_panel(FILE *f, const prc_result *res,
                 "</text>\n", px(0.5), py(0.6));
 
     fputs("<g id=\"roc-legend\" font-size=\"13\">\n", f);
-    snprintf(text, sizeof text, "ROC: AUROC = %.4f (trapezoid)",
-             sum->auroc);
+    if (sum->positives > 0 && sum->negatives > 0 && !isnan(sum->auroc))
+        snprintf(text, sizeof text, "ROC: AUROC = %.4f (trapezoid)",
+                 sum->auroc);
+    else
+        snprintf(text, sizeof text, "ROC: AUROC undefined");
     legend_row(f, 0, COLOR_CURVE, NULL, 0, text);
     legend_row(f, 1, COLOR_SKILL, "6 4", 0, "chance (AUROC = 0.5)");
     fputs("</g>\n</g>\n", f);

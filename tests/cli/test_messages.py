@@ -1,7 +1,9 @@
 """prcurve-eval's one-line messages say what is wrong in the user's terms:
 class indices that reach the ignore label, a --range too wide for its
 span to be a finite number, bool labels given as class indices, and a
-.png file that is neither a PNG nor a .npy array."""
+.png file that is neither a PNG nor a .npy array.  With every weight
+zero, the summary says "undefined (...)" once, not "undefined (undefined:
+...)", and the ROC legend says undefined as its panel does, not nan."""
 
 import argparse
 import os
@@ -66,6 +68,18 @@ def main():
             f.write(b"notanpy")
         said(c, tool, ["--scores", scores, "--labels", notnpy], 1,
              ["mask.npy", "not a .npy"])
+        weights = os.path.join(tmp, "w.npy")
+        svg = os.path.join(tmp, "p.svg")
+        np.save(weights, np.zeros((4, 4), dtype=np.float32))
+        text = tool.ok(*(base + ["--weights", weights, "--plot", svg,
+                                 "--plot-roc"]))
+        c.check("undefined (undefined" not in text
+                and "undefined (no pixel was counted)" in text,
+                "undefined said once: %r" % text)
+        with open(svg) as f:
+            picture = f.read()
+        c.check("AUROC undefined" in picture and "nan" not in picture,
+                "ROC legend says undefined")
     c.finish("cli_messages")
 
 
