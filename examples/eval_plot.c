@@ -42,15 +42,19 @@
 #define PANEL_HEIGHT 660
 
 #define COLOR_CURVE "#1f5fbf"
-#define COLOR_IMAGE "#e07b00"
+#define COLOR_IMAGE "#000000"
+#define DASH_IMAGE "8 3"
 #define COLOR_BEST "#c0172b"
 #define COLOR_SKILL "#8c2d8c"
 #define COLOR_GUIDE "#9a9a9a"
 
 /* Colours of the classes' curves, taken in turn. */
+/* Class lines: none of them blue, black, orange, red, purple or gray,
+ * the colours of the pooled and per-image curves, the best-F1 point, the
+ * no-skill level and the guides. */
 static const char *const class_colors[10] = {
-    "#2ca02c", "#ff7f0e", "#17becf", "#d62728", "#9467bd", "#8c564b",
-    "#e377c2", "#7f7f7f", "#bcbd22", "#393b79"};
+    "#2ca02c", "#e6b800", "#17becf", "#7a5c00", "#e377c2", "#bcbd22",
+    "#005f3c", "#00d68f", "#a6d854", "#d4a373"};
 
 /* Draws one curve as an SVG path, skipping points closer than half a
  * pixel to the previous one drawn. */
@@ -91,14 +95,16 @@ static double py(double v)
     return AREA_TOP + (1.0 - v) * AREA_HEIGHT;
 }
 
+/* Starts path `id`, dashed as `dash` ("8 3") or solid for NULL. */
 static void pen_start(struct pen *pen, FILE *f, const char *id,
-                      const char *color, double width)
+                      const char *color, double width, const char *dash)
 {
     memset(pen, 0, sizeof *pen);
     pen->f = f;
     fprintf(f, "<path id=\"%s\" fill=\"none\" stroke=\"%s\" "
-            "stroke-width=\"%.1f\" stroke-linejoin=\"round\" d=\"", id,
-            color, width);
+            "stroke-width=\"%.1f\"%s%s%s stroke-linejoin=\"round\" d=\"",
+            id, color, width, dash ? " stroke-dasharray=\"" : "",
+            dash ? dash : "", dash ? "\"" : "");
 }
 
 static void pen_emit(struct pen *pen, double x, double y)
@@ -353,7 +359,7 @@ static int draw_curve(FILE *f, const prc_result *res, struct rows *r,
     struct pen pen;
     size_t first, i;
 
-    pen_start(&pen, f, id, color, width);
+    pen_start(&pen, f, id, color, width, per_image ? DASH_IMAGE : NULL);
     for (first = 0; first < prc_result_rows(res); first += BLOCK) {
         if (load_rows(res, per_image, first, r) != 0)
             return -1;
@@ -454,7 +460,7 @@ static int draw_pr_legend(FILE *f, const prc_result *res,
     if (sum->per_image) {
         snprintf(text, sizeof text, "mean per-image curve: AP = %.4f",
                  sum->image_ap);
-        legend_row(f, row++, COLOR_IMAGE, NULL, 0, text);
+        legend_row(f, row++, COLOR_IMAGE, DASH_IMAGE, 0, text);
     }
     snprintf(text, sizeof text, "best F1 = %.4f at threshold %.6g",
              sum->best_f1, sum->best_threshold);
@@ -527,7 +533,7 @@ static int draw_roc_curve(FILE *f, const prc_result *res,
     struct pen pen;
     size_t first, i;
 
-    pen_start(&pen, f, "roc-curve", COLOR_CURVE, 2.2);
+    pen_start(&pen, f, "roc-curve", COLOR_CURVE, 2.2, NULL);
     pen_point(&pen, 1.0, 1.0);
     for (first = 0; first < prc_result_rows(res); first += BLOCK) {
         if (load_rows(res, 0, first, r) != 0)

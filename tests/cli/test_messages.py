@@ -3,10 +3,13 @@ class indices that reach the ignore label, a --range too wide for its
 span to be a finite number, bool labels given as class indices, and a
 .png file that is neither a PNG nor a .npy array.  With every weight
 zero, the summary says "undefined (...)" once, not "undefined (undefined:
-...)", and the ROC legend says undefined as its panel does, not nan."""
+...)", and the ROC legend says undefined as its panel does, not nan.
+In a plot with classes and the per-image curve, no extra line (pooled,
+per-image, no-skill, guides) shares its colour with a class line."""
 
 import argparse
 import os
+import re
 import tempfile
 
 import numpy as np
@@ -14,6 +17,12 @@ import numpy as np
 from cli_common import Checker, Tool
 
 USAGE = 2
+
+
+def distance(a, b):
+    """Euclidean distance of two #rrggbb colours in RGB units."""
+    rgb = [[int(x[i:i + 2], 16) for i in (1, 3, 5)] for x in (a, b)]
+    return sum((p - q) ** 2 for p, q in zip(*rgb)) ** 0.5
 
 
 def said(c, tool, args, status, words):
@@ -80,6 +89,22 @@ def main():
             picture = f.read()
         c.check("AUROC undefined" in picture and "nan" not in picture,
                 "ROC legend says undefined")
+        cplot = os.path.join(tmp, "c.svg")
+        tool.ok(*(cbase + ["--per-image", "--plot", cplot]))
+        with open(cplot) as f:
+            picture = f.read()
+        strokes = dict(re.findall(r'<path id="([^"]+)" fill="none" '
+                                  r'stroke="([^"]+)"', picture))
+        classes = {v for k, v in strokes.items() if "class" in k}
+        extras = set(re.findall(r'stroke="(#[0-9a-f]{6})"', picture))
+        extras -= classes
+        c.check(len(classes) == 4 and "pr-curve-per-image" in strokes,
+                "4 class lines and the per-image curve: %s" % strokes)
+        for extra in extras:
+            near = [k for k in classes if distance(k, extra) < 80]
+            c.check(not near, "line colour %s too near class colour(s) %s"
+                    % (extra, near))
+        c.check(len(extras) >= 4, "extra lines drawn: %s" % extras)
     c.finish("cli_messages")
 
 
