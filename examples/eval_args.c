@@ -816,6 +816,8 @@ static int check_weights(const struct eval_config *config)
 {
     if (config->n_weights == 0)
         return EVAL_OK;
+    /* TODO: pair weight files by name in directory mode too; until then
+     * weights need the file lists. */
     if (config->n_listed > 0) {
         eval_error("--weights takes files, one per labels file, not "
                    "--scores DIR --labels DIR");

@@ -115,6 +115,8 @@ static int evaluate(struct eval_config *config, int rank, int ranks)
             rc = eval_write_csv(config, res);
         if (rc == EVAL_OK)
             rc = eval_write_plot(config, res);
+        /* TODO: with --keep-going, reduce the skipped-file counts across
+         * ranks too; the report shows rank 0's own. */
         if (rc == EVAL_OK)
             rc = eval_print_report(config, res);
     }
