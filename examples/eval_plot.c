@@ -12,8 +12,8 @@
  * well, in a colour of its own, with its AP in the legend; the curve of
  * all pixels is then the pooled (micro) one.  The ROC panel: TPR = TP / P
  * over FPR = FP / N from the same counts, closed by (1, 1) and (0, 0)
- * (thresholds below and above every
- * score), with the trapezoidal area through those points (AUROC).
+ * (thresholds below and above every score), with the trapezoidal area
+ * through those points (AUROC).
  *
  * Both axes always span [0, 1], so the picture is right whatever the data
  * scale.  Points closer than half a pixel to the last one drawn are
