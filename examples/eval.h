@@ -166,4 +166,10 @@ const char *eval_count_text(const prc_result *res, uint64_t count,
 int eval_print_report(const struct eval_config *config,
                       const prc_result *res);
 
+/* Everything after counting: finalizes acc, then checks the result and
+ * writes the CSV, the plot and the report that config asks for.  Returns
+ * EVAL_OK, or an exit status after printing the one line that says why. */
+int eval_report(const struct eval_config *config,
+                const prc_accumulator *acc);
+
 #endif /* PRC_EXAMPLES_EVAL_H */

@@ -919,3 +919,23 @@ int eval_print_report(const struct eval_config *config,
     }
     return rc == 0 ? EVAL_OK : EVAL_DATA_ERROR;
 }
+
+int eval_report(const struct eval_config *config, const prc_accumulator *acc)
+{
+    prc_result *res = NULL;
+    int rc = EVAL_OK;
+
+    if (prc_accumulator_finalize(acc, &res) != PRC_OK) {
+        eval_error("out of memory");
+        return EVAL_DATA_ERROR;
+    }
+    rc = eval_check_result(config, res);
+    if (rc == EVAL_OK)
+        rc = eval_write_csv(config, res);
+    if (rc == EVAL_OK)
+        rc = eval_write_plot(config, res);
+    if (rc == EVAL_OK)
+        rc = eval_print_report(config, res);
+    prc_result_free(res);
+    return rc;
+}

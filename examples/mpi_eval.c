@@ -82,7 +82,6 @@ static int reduce(prc_accumulator *acc, int rank)
 static int evaluate(struct eval_config *config, int rank, int ranks)
 {
     prc_accumulator *acc = NULL;
-    prc_result *res = NULL;
     int rc, worst;
 
     rc = take_share(config, rank, ranks);
@@ -104,23 +103,10 @@ static int evaluate(struct eval_config *config, int rank, int ranks)
     }
 
     rc = reduce(acc, rank);
-    if (rc == EVAL_OK && rank == 0) {
-        if (prc_accumulator_finalize(acc, &res) != PRC_OK) {
-            eval_error("out of memory");
-            rc = EVAL_DATA_ERROR;
-        }
-        if (rc == EVAL_OK)
-            rc = eval_check_result(config, res);
-        if (rc == EVAL_OK)
-            rc = eval_write_csv(config, res);
-        if (rc == EVAL_OK)
-            rc = eval_write_plot(config, res);
-        /* TODO: with --keep-going, reduce the skipped-file counts across
-         * ranks too; the report shows rank 0's own. */
-        if (rc == EVAL_OK)
-            rc = eval_print_report(config, res);
-    }
-    prc_result_free(res);
+    /* TODO: with --keep-going, reduce the skipped-file counts across ranks
+     * too; the report shows rank 0's own. */
+    if (rc == EVAL_OK && rank == 0)
+        rc = eval_report(config, acc);
     prc_accumulator_free(acc);
     return rc;
 }

@@ -15,7 +15,6 @@
 static int evaluate(const struct eval_config *config)
 {
     prc_accumulator *acc = NULL;
-    prc_result *res = NULL;
     int rc;
 
     rc = eval_create_accumulator(config, &acc);
@@ -23,21 +22,8 @@ static int evaluate(const struct eval_config *config)
         return rc;
 
     rc = eval_feed_files(config, acc);
-    if (rc == EVAL_OK && prc_accumulator_finalize(acc, &res) != PRC_OK) {
-        eval_error("out of memory");
-        rc = EVAL_DATA_ERROR;
-    }
-
     if (rc == EVAL_OK)
-        rc = eval_check_result(config, res);
-    if (rc == EVAL_OK)
-        rc = eval_write_csv(config, res);
-    if (rc == EVAL_OK)
-        rc = eval_write_plot(config, res);
-    if (rc == EVAL_OK)
-        rc = eval_print_report(config, res);
-
-    prc_result_free(res);
+        rc = eval_report(config, acc);
     prc_accumulator_free(acc);
     return rc;
 }
