@@ -980,6 +980,10 @@ static const char *path_text(long v, char *buf, size_t size)
         return "scalar";
     if (v == PRC_KERNEL_AVX2)
         return "avx2";
+    if (v == PRC_KERNEL_SSE2)
+        return "sse2";
+    if (v == PRC_KERNEL_AVX512)
+        return "avx512";
 #endif
     return value_text(v, buf, size);
 }

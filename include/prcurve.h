@@ -264,7 +264,9 @@ typedef enum prc_option {
 enum prc_kernel {
     PRC_KERNEL_AUTO = 0,   /* the fastest available */
     PRC_KERNEL_SCALAR = 1, /* portable C, available everywhere */
-    PRC_KERNEL_AVX2 = 2    /* x86-64 with AVX2 */
+    PRC_KERNEL_AVX2 = 2,   /* x86-64 with AVX2 */
+    PRC_KERNEL_SSE2 = 3,   /* x86-64 (SSE2 is part of every x86-64) */
+    PRC_KERNEL_AVX512 = 4  /* x86-64 with AVX-512 F, BW, VL and DQ */
 };
 
 typedef struct prc_options prc_options;

@@ -147,7 +147,11 @@ int prc__resolve_kernel(int requested)
 {
     if (requested != PRC_KERNEL_AUTO)
         return prc__kernel_supported(requested) ? requested : -1;
-    return prc__kernel_supported(PRC_KERNEL_AVX2) ? PRC_KERNEL_AVX2
+    if (prc__kernel_supported(PRC_KERNEL_AVX512))
+        return PRC_KERNEL_AVX512;
+    if (prc__kernel_supported(PRC_KERNEL_AVX2))
+        return PRC_KERNEL_AVX2;
+    return prc__kernel_supported(PRC_KERNEL_SSE2) ? PRC_KERNEL_SSE2
                                                   : PRC_KERNEL_SCALAR;
 }
 
@@ -217,12 +221,41 @@ static void class_table(struct feed *f, size_t classes, size_t c)
         f->table[f->ignore] = PRC__IGNORED;
 }
 
+/* The one byte a label table marks ignored, or 256 if none or several. */
+static uint32_t ignored_byte(const uint8_t *table)
+{
+    uint32_t found = 256;
+    int v;
+
+    for (v = 0; v < 256; v++)
+        if (table[v] == PRC__IGNORED) {
+            if (found != 256)
+                return 256;
+            found = (uint32_t)v;
+        }
+    return found;
+}
+
+/* A kernel's classifier of float32 (wide 0) or float64 (wide 1) scores. */
+static prc__classify_fn float_kernel(int kernel, int wide)
+{
+    switch (kernel) {
+    case PRC_KERNEL_AVX512:
+        return wide ? prc__avx512_f64 : prc__avx512_f32;
+    case PRC_KERNEL_AVX2:
+        return wide ? prc__avx2_f64 : prc__avx2_f32;
+    case PRC_KERNEL_SSE2:
+        return wide ? prc__sse2_f64 : prc__sse2_f32;
+    default:
+        return wide ? prc__classify_f64 : prc__classify_f32;
+    }
+}
+
 /* Sets up *feed for class c of a batch.  (In place: the kernel context
  * points into the feed's own label table.) */
 static void feed_init(struct feed *feed, prc_accumulator *acc,
                       const prc_batch *batch, size_t c)
 {
-    int avx2 = acc->kernel == PRC_KERNEL_AVX2;
     int multiclass = acc->classes > 1 && !acc->multilabel;
     struct layout score, label;
 
@@ -281,27 +314,21 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
         feed->k.counted_limit = 2;
         feed->k.positive_byte = PRC__POSITIVE;
     }
+    feed->k.ignored_byte = ignored_byte(feed->k.classes);
     feed->gather = !direct(feed) || acc->custom || batch->mask != NULL;
     if (acc->custom) {
         /* Thresholds other than k / B: no fast path, a binary search. */
         feed->classify = prc__classify_general;
         return;
     }
-    if (feed->gather) {
-        feed->classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
+    if (feed->gather || batch->score_dtype == PRC_DTYPE_FLOAT64) {
+        feed->classify = float_kernel(acc->kernel, 1);
         return;
     }
-    switch (batch->score_dtype) {
-    case PRC_DTYPE_FLOAT32:
-        feed->classify = avx2 ? prc__avx2_f32 : prc__classify_f32;
-        break;
-    case PRC_DTYPE_FLOAT64:
-        feed->classify = avx2 ? prc__avx2_f64 : prc__classify_f64;
-        break;
-    default:
+    if (batch->score_dtype == PRC_DTYPE_FLOAT32)
+        feed->classify = float_kernel(acc->kernel, 0);
+    else
         feed->classify = prc__classify_u8;
-        break;
-    }
 }
 
 /* ------------------------------------------------------------------------ */

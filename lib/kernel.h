@@ -49,6 +49,9 @@ struct prc__kernel_ctx {
      * table. */
     uint32_t counted_limit;
     uint32_t positive_byte;
+    /* The one label byte that is ignored, or 256 when none is or several
+     * are (those then go through the table). */
+    uint32_t ignored_byte;
     /* Valid scores [lo, hi]; custom: thresholds other than k / B on
      * [0, 1], found by binary search. */
     double lo, hi;
@@ -89,6 +92,15 @@ unsigned prc__classify_general(const struct prc__kernel_ctx *k,
 /* The AVX2 kernels (kernel_avx2.c); NULL where the build has none. */
 extern const prc__classify_fn prc__avx2_f32;
 extern const prc__classify_fn prc__avx2_f64;
+
+/* The SSE2 kernels (kernel_sse2.c); NULL off x86-64. */
+extern const prc__classify_fn prc__sse2_f32;
+extern const prc__classify_fn prc__sse2_f64;
+
+/* The AVX-512 kernels (kernel_avx512.c); NULL where the build has none. */
+extern const prc__classify_fn prc__avx512_f32;
+extern const prc__classify_fn prc__avx512_f64;
+int prc__has_avx512(void);
 
 /* Whether this processor runs the given kernel. */
 int prc__kernel_supported(int kernel);

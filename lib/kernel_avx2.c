@@ -230,6 +230,10 @@ int prc__kernel_supported(int kernel)
         return 1;
     case PRC_KERNEL_AVX2:
         return prc__avx2_f32 != 0 && has_avx2();
+    case PRC_KERNEL_SSE2:
+        return prc__sse2_f32 != 0;
+    case PRC_KERNEL_AVX512:
+        return prc__avx512_f32 != 0 && prc__has_avx512();
     default:
         return 0;
     }

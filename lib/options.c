@@ -25,7 +25,7 @@ static const struct option_spec option_specs[PRC__OPTION_MAX + 1] = {
     [PRC_OPT_RANGE_POLICY] = {PRC_POLICY_REJECT, PRC_POLICY_CLAMP,
                               PRC_POLICY_REJECT},
     [PRC_OPT_PER_IMAGE] = {0, 1, 0},
-    [PRC_OPT_KERNEL] = {PRC_KERNEL_AUTO, PRC_KERNEL_AVX2, PRC_KERNEL_AUTO},
+    [PRC_OPT_KERNEL] = {PRC_KERNEL_AUTO, PRC_KERNEL_AVX512, PRC_KERNEL_AUTO},
     [PRC_OPT_THREADS] = {1, 256, 1},
     [PRC_OPT_CLASSES] = {1, 254, 1},
     [PRC_OPT_MULTILABEL] = {0, 1, 0},

@@ -9,6 +9,10 @@
 
 #include "support.h"
 
+/* The highest kernel number (enum prc_kernel); tests loop over 1..this
+ * and skip those the processor lacks. */
+#define TEST_KERNEL_LAST PRC_KERNEL_AVX512
+
 typedef struct scale_data {
     size_t images, height, width;
     float *scores;

@@ -171,7 +171,7 @@ static void multiclass_equals_one_vs_rest(void **unused)
     for (layout = PRC_LAYOUT_NCHW; layout <= PRC_LAYOUT_NHWC; layout++)
         for (per_image = 0; per_image <= 1; per_image++)
             for (threads = 1; threads <= 3; threads += 2)
-            for (kernel = PRC_KERNEL_SCALAR; kernel <= PRC_KERNEL_AVX2;
+            for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST;
                  kernel++) {
                 prc_accumulator *acc = make_kernel_acc(C, 0, per_image,
                                                        threads, kernel);

@@ -28,14 +28,21 @@ struct data {
 };
 
 /* Scores on thresholds k / B and one ulp either side, 0, 1, -0.0, and
- * uniform ones; NaN only where the label is ignored. */
-static void make(struct data *d, size_t bins, uint64_t seed)
+ * uniform ones; NaN only where the label is ignored.  `hostile` is the
+ * percentage of pixels drawn from every kind; the others are uniform
+ * scores with labels 0 and 1 and runs of ignored pixels, so that the
+ * vector kernels' whole groups take their fast path, and the hostile
+ * pixels fall inside such groups. */
+static void make(struct data *d, size_t bins, uint64_t seed,
+                 uint64_t hostile)
 {
     test_rng rng = {seed};
     size_t i;
 
     for (i = 0; i < PIXELS; i++) {
-        uint64_t kind = test_rng_below(&rng, 10);
+        uint64_t kind = test_rng_below(&rng, 100) < hostile
+                            ? test_rng_below(&rng, 10)
+                            : 5;
         double t = (double)test_rng_below(&rng, bins + 1) / (double)bins;
         double s = kind == 0 ? t
                    : kind == 1 ? nextafter(t, 2.0)
@@ -48,6 +55,8 @@ static void make(struct data *d, size_t bins, uint64_t seed)
         if (s < 0.0 || s > 1.0)
             s = t;
         d->labels[i] = label == 0 ? 255 : label < 8;
+        if (kind == 5 && hostile < 100)
+            d->labels[i] = i / 23 % 7 == 3 ? 255 : label < 8;
         d->f64[i] = d->labels[i] == 255 && kind == 5 ? NAN : s;
         d->f32[i] = kind == 1 ? nextafterf((float)t, 2.0f)
                     : kind == 2 ? nextafterf((float)t, -1.0f)
@@ -93,7 +102,7 @@ static void all_paths_agree(void **unused)
     (void)unused;
     assert_non_null(d);
     for (b = 0; b < sizeof bin_counts / sizeof *bin_counts; b++) {
-        make(d, bin_counts[b], 60 + b);
+        make(d, bin_counts[b], 60 + b, b % 2 ? 100 : 2);
         for (x = 0; x < 3; x++)
             for (rule = 0; rule <= 1; rule++)
                 for (per_image = 0; per_image <= (bin_counts[b] < 65536);
@@ -104,7 +113,7 @@ static void all_paths_agree(void **unused)
                     ASSERT_OK(feed_arrays(base, IMAGES, HEIGHT, WIDTH,
                                           dtypes[x], scores_of(d, dtypes[x]),
                                           PRC_DTYPE_UINT8, d->labels));
-                    for (kernel = PRC_KERNEL_SCALAR; kernel <= PRC_KERNEL_AVX2;
+                    for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST;
                          kernel++)
                         for (t = 0; t < THREAD_CASES; t++) {
                             prc_accumulator *acc = make_acc(
@@ -140,7 +149,7 @@ static void scalar_matches_reference(void **unused)
 
     (void)unused;
     assert_non_null(d);
-    make(d, 4097, 70);
+    make(d, 4097, 70, 100);
     ref_options_default(&ro);
     ro.bins = 4097;
     ro.per_image = 1;
@@ -173,7 +182,7 @@ static void bad_batches_agree(void **unused)
 
     (void)unused;
     assert_non_null(d);
-    make(d, 100, 80);
+    make(d, 100, 80, 3);
     for (s = 0; s < sizeof spots / sizeof *spots; s++)
         for (per_image = 0; per_image <= 1; per_image++) {
             prc_accumulator *serial = make_acc(100, PRC_RULE_GE, per_image,
@@ -192,7 +201,7 @@ static void bad_batches_agree(void **unused)
             snprintf(expected, sizeof expected, "%s",
                      prc_accumulator_last_error(serial));
 
-            for (kernel = PRC_KERNEL_SCALAR; kernel <= PRC_KERNEL_AVX2;
+            for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST;
                  kernel++)
                 for (t = 0; t < THREAD_CASES; t++) {
                     prc_accumulator *acc = make_acc(100, PRC_RULE_GE,
@@ -259,7 +268,8 @@ static void unsupported_kernel_is_refused(void **unused)
         ASSERT_STATUS(status, PRC_E_UNSUPPORTED);
         assert_ptr_equal(acc, (prc_accumulator *)&o);
     }
-    ASSERT_STATUS(prc_options_set(o, PRC_OPT_KERNEL, 3), PRC_E_OPTION_VALUE);
+    ASSERT_STATUS(prc_options_set(o, PRC_OPT_KERNEL, TEST_KERNEL_LAST + 1),
+                  PRC_E_OPTION_VALUE);
     ASSERT_STATUS(prc_options_set(o, PRC_OPT_THREADS, 0), PRC_E_OPTION_VALUE);
     ASSERT_STATUS(prc_options_set(o, PRC_OPT_THREADS, 257),
                   PRC_E_OPTION_VALUE);

@@ -20,7 +20,7 @@ static const struct option_spec specs[] = {
     {PRC_OPT_NAN_POLICY, 0, 1, PRC_POLICY_REJECT},
     {PRC_OPT_RANGE_POLICY, 0, 2, PRC_POLICY_REJECT},
     {PRC_OPT_PER_IMAGE, 0, 1, 0},
-    {PRC_OPT_KERNEL, 0, 2, PRC_KERNEL_AUTO},
+    {PRC_OPT_KERNEL, 0, 4, PRC_KERNEL_AUTO},
     {PRC_OPT_THREADS, 1, 256, 1},
     {PRC_OPT_CLASSES, 1, 254, 1},
     {PRC_OPT_MULTILABEL, 0, 1, 0},
@@ -40,6 +40,9 @@ static void test_enum_values(void **state)
     assert_int_equal(PRC_OPT_PER_IMAGE, 7);
     assert_int_equal(PRC_OPT_KERNEL, 8);
     assert_int_equal(PRC_OPT_THREADS, 9);
+    assert_int_equal(PRC_KERNEL_AVX2, 2);
+    assert_int_equal(PRC_KERNEL_SSE2, 3);
+    assert_int_equal(PRC_KERNEL_AVX512, 4);
     assert_int_equal(PRC_RULE_GT, 1);
     assert_int_equal(PRC_ZERO_DIVISION_NAN, 2);
     assert_int_equal(PRC_POLICY_CLAMP, 2);
@@ -153,7 +156,7 @@ static void test_rejected_values_change_nothing(void **state)
         {-1, PRC_POLICY_CLAMP, 3, INT64_MIN, INT64_MAX, 256},
         {-1, 3, 4, INT64_MIN, INT64_MAX, 256},
         {-1, 2, 3, INT64_MIN, INT64_MAX, 256},
-        {-1, 3, 4, INT64_MIN, INT64_MAX, 256},
+        {-1, 5, 6, INT64_MIN, INT64_MAX, 256},
         {0, 257, -1, INT64_MIN, INT64_MAX, 1000},
         {0, 255, -1, INT64_MIN, INT64_MAX, 1000},
         {-1, 2, 3, INT64_MIN, INT64_MAX, 256},
