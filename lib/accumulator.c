@@ -53,7 +53,16 @@ static int allocate_arrays(prc_accumulator *acc)
                                   (acc->block_length + acc->cells)
                                       * sizeof *acc->workers,
                                   0);
-    if (acc->thresholds == NULL || acc->state == NULL
+    acc->split_stride = acc->cells <= PRC__SPLIT_MAX_CELLS
+                            && acc->cells > PRC__U8_CELLS
+                            ? acc->cells : PRC__U8_CELLS;
+    /* A whole number of cache lines, plus one: copies that start a
+     * multiple of 4 KiB apart would alias in the store buffer. */
+    acc->split_stride = (acc->split_stride + 15) / 16 * 16 + 16;
+    acc->split = prc__alloc(&acc->allocator, (size_t)acc->threads,
+                            PRC__SPLIT * acc->split_stride * sizeof *acc->split,
+                            1);
+    if (acc->thresholds == NULL || acc->state == NULL || acc->split == NULL
         || ((acc->per_image || acc->replicates) && acc->image_counts == NULL)
         || (acc->threads > 1 && acc->workers == NULL))
         return 0;
@@ -66,6 +75,7 @@ static void free_arrays(prc_accumulator *acc)
     prc__free(&acc->allocator, acc->state);
     prc__free(&acc->allocator, acc->image_counts);
     prc__free(&acc->allocator, acc->workers);
+    prc__free(&acc->allocator, acc->split);
 }
 
 /* Class indices must lie below the ignore label. */

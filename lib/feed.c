@@ -20,13 +20,14 @@
 #include "kernel.h"
 
 /* Pixels classified before any of them is counted. */
-#define CHUNK 1024
+#define CHUNK PRC__KERNEL_MAX
 
 /* Where counts go: a whole state and, in per-image mode, a scratch
  * histogram for one image. */
 struct sink {
     uint64_t *state;
     uint64_t *scratch;
+    uint32_t *split; /* the thread's split histogram (internal.h) */
 };
 
 /* One feed of one class: its fixed inputs.  With several classes, class
@@ -41,6 +42,11 @@ struct feed {
     const unsigned char *labels;
     struct prc__kernel_ctx k;
     prc__classify_fn classify;
+    /* Long runs count through the split histogram when split_cells is
+     * not 0: uint8 scores through tally (PRC__U8_CELLS cells by score
+     * byte), others through classify (the cells themselves). */
+    size_t split_cells;
+    prc__tally_fn tally;
     size_t plane;           /* pixels per image */
     size_t score_size;      /* bytes per score */
     /* Arrays whose images are contiguous planes of a type the kernels
@@ -251,6 +257,40 @@ static prc__classify_fn float_kernel(int kernel, int wide)
     }
 }
 
+/* Whether a label table is what the vector kernels compute from bytes:
+ * below counted_limit counted (positive exactly at positive_byte),
+ * ignored_byte ignored, anything else invalid. */
+static int table_is_arithmetic(const struct prc__kernel_ctx *k)
+{
+    uint32_t v;
+
+    for (v = 0; v < 256; v++) {
+        uint8_t want = v < k->counted_limit
+                           ? (v == k->positive_byte ? PRC__POSITIVE
+                                                    : PRC__NEGATIVE)
+                       : v == k->ignored_byte ? PRC__IGNORED
+                                              : PRC__INVALID;
+
+        if (k->classes[v] != want)
+            return 0;
+    }
+    return 1;
+}
+
+/* A kernel's counter of uint8 scores into the split histogram: its own
+ * when it has one and the labels follow the arithmetic rule, else the
+ * portable one. */
+static prc__tally_fn u8_tally(int kernel, const struct prc__kernel_ctx *k)
+{
+    if (!table_is_arithmetic(k))
+        return prc__tally_u8;
+    if (kernel == PRC_KERNEL_AVX512)
+        return prc__avx512_tally_u8;
+    if (kernel == PRC_KERNEL_AVX2)
+        return prc__avx2_tally_u8;
+    return prc__tally_u8;
+}
+
 /* Sets up *feed for class c of a batch.  (In place: the kernel context
  * points into the feed's own label table.) */
 static void feed_init(struct feed *feed, prc_accumulator *acc,
@@ -315,6 +355,9 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
         feed->k.positive_byte = PRC__POSITIVE;
     }
     feed->k.ignored_byte = ignored_byte(feed->k.classes);
+    feed->tally = NULL;
+    feed->split_cells = acc->weighted || acc->cells > PRC__SPLIT_MAX_CELLS
+                            ? 0 : acc->cells;
     feed->gather = !direct(feed) || acc->custom || batch->mask != NULL;
     if (acc->custom) {
         /* Thresholds other than k / B: no fast path, a binary search. */
@@ -325,10 +368,15 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
         feed->classify = float_kernel(acc->kernel, 1);
         return;
     }
-    if (batch->score_dtype == PRC_DTYPE_FLOAT32)
+    if (batch->score_dtype == PRC_DTYPE_FLOAT32) {
         feed->classify = float_kernel(acc->kernel, 0);
-    else
-        feed->classify = prc__classify_u8;
+        return;
+    }
+    feed->classify = prc__classify_u8;
+    if (!acc->weighted) {
+        feed->split_cells = PRC__U8_CELLS;
+        feed->tally = u8_tally(acc->kernel, &feed->k);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -513,15 +561,64 @@ static void count_weighted(const struct feed *f, size_t at, size_t m,
         counts[cell[i]] += weight_units(weight_at(f, at + i)) * inc;
 }
 
+/* counts[cell[i]] += inc for i < m, four at a time: the loop's own
+ * overhead is then a quarter of an instruction per pixel. */
+static void increment(uint64_t *counts, const uint32_t *cell, size_t m,
+                      uint64_t inc)
+{
+    size_t i;
+
+    for (i = 0; i + 4 <= m; i += 4) {
+        counts[cell[i]] += inc;
+        counts[cell[i + 1]] += inc;
+        counts[cell[i + 2]] += inc;
+        counts[cell[i + 3]] += inc;
+    }
+    for (; i < m; i++)
+        counts[cell[i]] += inc;
+}
+
+/* Adds the split histogram into counts (times inc) and zeroes it. */
+static void fold_split(const struct feed *f, uint32_t *split,
+                       uint64_t *counts, uint64_t inc)
+{
+    size_t stride = f->acc->split_stride, c;
+    uint64_t ignored = 0;
+
+    for (c = 0; c < f->split_cells; c++) {
+        uint64_t sum = (uint64_t)split[c] + split[stride + c]
+                       + split[2 * stride + c] + split[3 * stride + c];
+
+        split[c] = split[stride + c] = 0;
+        split[2 * stride + c] = split[3 * stride + c] = 0;
+        if (sum == 0)
+            continue;
+        if (f->tally == NULL)
+            counts[c] += sum * inc;
+        else if (c < 512)
+            counts[(c >> 8) * f->k.slots + f->acc->u8_slot[c & 255]] +=
+                sum * inc;
+        else
+            ignored += sum;
+    }
+    counts[f->k.ignored_cell] += ignored * inc;
+}
+
+/* Pixels counted into the split histogram between folds: each copy's
+ * counters stay below 2^32. */
+#define SPLIT_FOLD_PIXELS ((size_t)1 << 30)
+
 /*
  * Counts pixels [first, first + n) of the batch (flat index) into `counts`
  * with increment `inc` (1, or 2^64 - 1 to take them away again), a chunk at
  * a time, and ORs what it saw into *seen.  Stops before the first chunk
  * holding a bad pixel and returns 0 with *bad_at set to that chunk's start.
+ * A run long enough to pay for adding up the split histogram at its end
+ * counts through it.
  */
 static int count_run(const struct feed *f, size_t first, size_t n,
-                     uint64_t *counts, uint64_t inc, unsigned *seen,
-                     size_t *bad_at)
+                     uint64_t *counts, uint64_t inc, uint32_t *split,
+                     unsigned *seen, size_t *bad_at)
 {
     /* Runs never cross an image; read in place, the image is one plane. */
     size_t image = first / f->plane, origin = image * f->plane;
@@ -529,13 +626,25 @@ static int count_run(const struct feed *f, size_t first, size_t n,
                                   + (int64_t)image * f->score_stride[0];
     const uint8_t *labels = f->labels + (int64_t)image * f->label_stride[0];
     uint32_t cell[CHUNK];
-    size_t at, i;
+    size_t at, pending = 0;
+    int use_split = f->split_cells != 0
+                    && n >= 8 * PRC__SPLIT * f->split_cells;
 
     for (at = first; at < first + n; at += CHUNK) {
         size_t m = first + n - at < CHUNK ? first + n - at : CHUNK;
         unsigned chunk_seen;
 
-        if (f->gather) {
+        if (use_split && pending >= SPLIT_FOLD_PIXELS) {
+            fold_split(f, split, counts, inc);
+            pending = 0;
+        }
+        pending += m;
+        if (use_split && f->tally != NULL) {
+            chunk_seen = f->tally(&f->k,
+                                  scores + (at - origin) * f->score_size,
+                                  labels + (at - origin), m, split,
+                                  f->acc->split_stride);
+        } else if (f->gather) {
             double gathered_scores[CHUNK];
             uint8_t gathered_labels[CHUNK];
 
@@ -549,17 +658,21 @@ static int count_run(const struct feed *f, size_t first, size_t n,
         }
 
         if (chunk_seen & PRC__SEEN_BAD) {
+            if (use_split)
+                fold_split(f, split, counts, inc);
             *bad_at = at;
             return 0;
         }
         *seen |= chunk_seen;
-        if (f->weighted) {
+        if (f->weighted)
             count_weighted(f, at, m, cell, counts, inc);
-            continue;
-        }
-        for (i = 0; i < m; i++)
-            counts[cell[i]] += inc;
+        else if (use_split && f->tally == NULL)
+            prc__increment_split(split, f->acc->split_stride, cell, m);
+        else if (!use_split)
+            increment(counts, cell, m, inc);
     }
+    if (use_split)
+        fold_split(f, split, counts, inc);
     return 1;
 }
 
@@ -726,16 +839,16 @@ static int feed_image(const struct feed *f, const struct sink *sink,
     size_t i;
 
     if (!acc->whole_images) {
-        if (!count_run(f, image * f->plane, f->plane, counts, sign, &seen,
-                       bad_at))
+        if (!count_run(f, image * f->plane, f->plane, counts, sign,
+                       sink->split, &seen, bad_at))
             return 0;
         tally_image(sink->state, seen, sign);
         return 1;
     }
 
     memset(sink->scratch, 0, acc->cells * sizeof *sink->scratch);
-    if (!count_run(f, image * f->plane, f->plane, sink->scratch, 1, &seen,
-                   bad_at))
+    if (!count_run(f, image * f->plane, f->plane, sink->scratch, 1,
+                   sink->split, &seen, bad_at))
         return 0;
     for (i = 0; i < acc->cells; i++)
         counts[i] += sink->scratch[i] * sign;
@@ -753,7 +866,7 @@ static int feed_image(const struct feed *f, const struct sink *sink,
  * what it counted and returns 0 with *bad_at set. */
 static int feed_serial(const struct feed *f, size_t *bad_at)
 {
-    struct sink sink = {f->block, f->acc->image_counts};
+    struct sink sink = {f->block, f->acc->image_counts, f->acc->split};
     size_t image, undo, unused;
     unsigned seen = 0;
 
@@ -767,8 +880,8 @@ static int feed_serial(const struct feed *f, size_t *bad_at)
         feed_image(f, &sink, undo, UINT64_MAX, &unused);
     if (!f->acc->whole_images && *bad_at > image * f->plane)
         count_run(f, image * f->plane, *bad_at - image * f->plane,
-                  sink.state + PRC__STATE_HEADER, UINT64_MAX, &seen,
-                  &unused);
+                  sink.state + PRC__STATE_HEADER, UINT64_MAX, sink.split,
+                  &seen, &unused);
     return 0;
 }
 
@@ -816,7 +929,8 @@ static void run_pixels(struct worker *w)
                                                       : w->last;
         unsigned seen = 0;
 
-        if (!count_run(f, at, end - at, counts, 1, &seen, &w->bad_at)) {
+        if (!count_run(f, at, end - at, counts, 1, w->sink.split, &seen,
+                       &w->bad_at)) {
             w->ok = 0;
             return;
         }
@@ -893,6 +1007,8 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
         w[i].f = f;
         w[i].sink.state = acc->workers + (size_t)i * stride;
         w[i].sink.scratch = w[i].sink.state + acc->block_length;
+        w[i].sink.split = acc->split
+                          + (size_t)i * PRC__SPLIT * acc->split_stride;
         memset(w[i].sink.state, 0, acc->block_length * sizeof(uint64_t));
         w[i].first = share(total, i, n);
         w[i].last = share(total, i + 1, n);
@@ -1111,7 +1227,7 @@ static int feed_class(const struct feed *f, size_t *bad_at)
 /* Takes back a class's counts of a batch it counted whole. */
 static void unfeed_class(const struct feed *f)
 {
-    struct sink sink = {f->block, f->acc->image_counts};
+    struct sink sink = {f->block, f->acc->image_counts, f->acc->split};
     size_t image, unused;
 
     for (image = 0; image < f->batch->images; image++)

@@ -150,6 +150,15 @@ struct prc_accumulator {
     int threads;
     uint64_t *workers;       /* threads > 1: per thread a state, then a
                                 scratch histogram */
+    /* Per thread PRC__SPLIT interleaved copies of a 32-bit histogram,
+     * each split_stride long: consecutive pixels count into different
+     * copies, so a run of pixels in one cell is not one chain of
+     * dependent increments.  The copies hold the cells (when there are at
+     * most PRC__SPLIT_MAX_CELLS) or, for uint8 scores, 256 score bytes
+     * per label class; they are added into the state at the end of every
+     * run and are zero between feeds. */
+    uint32_t *split;
+    size_t split_stride;
     char last_error[320];
 };
 
@@ -170,6 +179,13 @@ prc_status prc__build_tables(prc_accumulator *acc);
 int prc__resolve_kernel(int requested);
 
 #define PRC__MAX_THREADS 256
+
+/* Copies of the split histogram, and the most cells it holds. */
+#define PRC__SPLIT 4
+#define PRC__SPLIT_MAX_CELLS 4096
+/* Cells of uint8 scores in the split histogram: 256 score bytes each for
+ * negative, positive and ignored pixels. */
+#define PRC__U8_CELLS 768
 
 /* The caps of one class's block: pixels fed and images, divided among the
  * classes so that their sums, the pooled problem, fit as well. */

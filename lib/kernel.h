@@ -9,6 +9,9 @@
 
 #include "internal.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Label classes. */
 enum { PRC__NEGATIVE = 0, PRC__POSITIVE = 1, PRC__IGNORED = 2,
        PRC__INVALID = 3 };
@@ -28,6 +31,19 @@ enum { PRC__NEGATIVE = 0, PRC__POSITIVE = 1, PRC__IGNORED = 2,
  * (B <= 2^24), far inside this margin.
  */
 #define PRC__EDGE 0x1p-20
+
+/*
+ * Float32 scores with B <= PRC__SINGLE_MAX_BINS may find their slot in
+ * single precision.  x = s * B is then within x * 2^-24 of exact, and
+ * threshold k is within k * 2^-53 / B of k / B, so a fractional part of x
+ * farther than x * PRC__SINGLE_MARGIN from 0 and 1 cannot be on a
+ * threshold, and floor(x) + 1 is the slot under either rule.  The margin
+ * grows with x: scores in (0, 1 / B), whose x is its own fractional part,
+ * always pass.  Above that many bins the fractional part of a float x is
+ * too coarse, and kernels work in double precision.
+ */
+#define PRC__SINGLE_MAX_BINS 4096
+#define PRC__SINGLE_MARGIN 0x1p-22f
 
 /* What a kernel reads of the accumulator and the batch, kept in one place
  * so that stores to the cell buffer cannot force reloads. */
@@ -65,6 +81,37 @@ typedef unsigned (*prc__classify_fn)(const struct prc__kernel_ctx *k,
                                      const uint8_t *labels, size_t n,
                                      uint32_t *cell);
 
+/* The most pixels a kernel is given at once. */
+#define PRC__KERNEL_MAX 1024
+
+/*
+ * Counts n <= PRC__KERNEL_MAX pixels of uint8 scores into the split histogram
+ * (PRC__SPLIT copies, `stride` apart): cell v for a negative pixel of
+ * score byte v, 256 + v for a positive one, 512 + v for an ignored one.
+ * Returns PRC__SEEN_* bits; with PRC__SEEN_BAD, nothing was counted.
+ */
+typedef unsigned (*prc__tally_fn)(const struct prc__kernel_ctx *k,
+                                  const void *scores, const uint8_t *labels,
+                                  size_t n, uint32_t *split, size_t stride);
+
+/* split[cell[i]] += 1 for i < m, pixel i into copy i % PRC__SPLIT. */
+static inline void prc__increment_split(uint32_t *split, size_t stride,
+                                        const uint32_t *cell, size_t m)
+{
+    uint32_t *a = split, *b = split + stride, *c = split + 2 * stride;
+    uint32_t *d = split + 3 * stride;
+    size_t i;
+
+    for (i = 0; i + 4 <= m; i += 4) {
+        a[cell[i]]++;
+        b[cell[i + 1]]++;
+        c[cell[i + 2]]++;
+        d[cell[i + 3]]++;
+    }
+    for (; i < m; i++)
+        a[cell[i]]++;
+}
+
 /* The exact slot of a score in [0, 1], by comparing it with thresholds. */
 uint32_t prc__exact_slot(const struct prc__kernel_ctx *k, double s);
 
@@ -84,6 +131,11 @@ unsigned prc__classify_u8(const struct prc__kernel_ctx *k,
                           const void *scores, const uint8_t *labels,
                           size_t n, uint32_t *cell);
 
+/* The portable tally of uint8 scores, through the label table. */
+unsigned prc__tally_u8(const struct prc__kernel_ctx *k, const void *scores,
+                       const uint8_t *labels, size_t n, uint32_t *split,
+                       size_t stride);
+
 /* Doubles against any thresholds, through prc__float_cell alone. */
 unsigned prc__classify_general(const struct prc__kernel_ctx *k,
                                const void *scores, const uint8_t *labels,
@@ -92,6 +144,9 @@ unsigned prc__classify_general(const struct prc__kernel_ctx *k,
 /* The AVX2 kernels (kernel_avx2.c); NULL where the build has none. */
 extern const prc__classify_fn prc__avx2_f32;
 extern const prc__classify_fn prc__avx2_f64;
+unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
+                            const void *scores, const uint8_t *labels,
+                            size_t n, uint32_t *split, size_t stride);
 
 /* The SSE2 kernels (kernel_sse2.c); NULL off x86-64. */
 extern const prc__classify_fn prc__sse2_f32;
@@ -100,6 +155,9 @@ extern const prc__classify_fn prc__sse2_f64;
 /* The AVX-512 kernels (kernel_avx512.c); NULL where the build has none. */
 extern const prc__classify_fn prc__avx512_f32;
 extern const prc__classify_fn prc__avx512_f64;
+unsigned prc__avx512_tally_u8(const struct prc__kernel_ctx *k,
+                              const void *scores, const uint8_t *labels,
+                              size_t n, uint32_t *split, size_t stride);
 int prc__has_avx512(void);
 
 /* Whether this processor runs the given kernel. */

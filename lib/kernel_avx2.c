@@ -60,10 +60,6 @@ AVX2 static inline unsigned seen8(__m256i positive)
            | (mask != 0xFF ? PRC__SEEN_NEGATIVE : 0u);
 }
 
-/* Above this many bins, slots are found in double precision (see
- * clear8_single). */
-#define SINGLE_MAX_BINS 4096
-
 /* Slots of eight floats in [0, 1] in double precision, for any B; *ok
  * gets the lanes clear of every threshold. */
 AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
@@ -78,23 +74,21 @@ AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
     return _mm256_set_m128i(g_high, g_low);
 }
 
-/*
- * Slots of eight floats in [0, 1] in single precision, for B <= 4096: x =
- * s * B is then within B * 2^-24 of exact, so a fractional part farther
- * than four times that (margin) from 0 and 1 means floor(x) + 1 is the slot
- * (the thresholds are within B * 2^-53 of k / B).  Returns the lanes that
- * are, as a vector mask, with their slots in *slot.
- */
+/* Slots of eight floats in [0, 1] in single precision (B <=
+ * PRC__SINGLE_MAX_BINS, see kernel.h).  Returns the lanes clear of every
+ * threshold, as a vector mask, with their slots in *slot. */
 AVX2 static inline __m256 clear8_single(__m256 s, __m256 bins, __m256 margin,
-                                        __m256 one_less, __m256i *slot)
+                                        __m256i *slot)
 {
     __m256 x = _mm256_mul_ps(s, bins);
     __m256 g = _mm256_floor_ps(x);
     __m256 fraction = _mm256_sub_ps(x, g);
+    __m256 near = _mm256_mul_ps(x, margin);
 
     *slot = _mm256_add_epi32(_mm256_cvttps_epi32(g), _mm256_set1_epi32(1));
-    return _mm256_and_ps(_mm256_cmp_ps(fraction, margin, _CMP_GT_OQ),
-                         _mm256_cmp_ps(fraction, one_less, _CMP_LT_OQ));
+    return _mm256_and_ps(_mm256_cmp_ps(fraction, near, _CMP_GT_OQ),
+                         _mm256_cmp_ps(_mm256_add_ps(fraction, near),
+                                       _mm256_set1_ps(1.0f), _CMP_LT_OQ));
 }
 
 AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
@@ -104,13 +98,12 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
     const float *s = scores;
     const __m256d bins = _mm256_set1_pd(k->bins);
     const __m256 bins_single = _mm256_set1_ps((float)k->bins);
-    const __m256 margin = _mm256_set1_ps((float)k->bins * 0x1p-22f);
-    const __m256 one_less = _mm256_set1_ps(1.0f - (float)k->bins * 0x1p-22f);
+    const __m256 margin = _mm256_set1_ps(PRC__SINGLE_MARGIN);
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     const __m256i slots = _mm256_set1_epi32((int)k->slots);
     const __m256i limit = _mm256_set1_epi32((int)k->counted_limit);
     const __m256i positive_byte = _mm256_set1_epi32((int)k->positive_byte);
-    const int single = k->bins <= SINGLE_MAX_BINS;
+    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
     /* What the fast lanes saw, folded in once at the end. */
     __m256i any_positive = _mm256_setzero_si256();
     __m256i all_positive = _mm256_set1_epi32(-1);
@@ -132,7 +125,7 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
 
         if (single) {
             ok = _mm256_and_ps(ok, clear8_single(v, bins_single, margin,
-                                                 one_less, &slot));
+                                                 &slot));
         } else {
             slot = slots8_double(v, bins, &inside);
         }
@@ -201,6 +194,77 @@ AVX2 static unsigned classify_f64(const struct prc__kernel_ctx *k,
     return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
 }
 
+/* Cells of 32 score bytes and their class bytes (0 negative, 1 positive,
+ * 2 ignored): class << 8 | score, in an order of their own. */
+AVX2 static inline void store_u8_cells(__m256i v, __m256i cls,
+                                       uint32_t *cell)
+{
+    __m256i low = _mm256_unpacklo_epi8(v, cls);
+    __m256i high = _mm256_unpackhi_epi8(v, cls);
+
+    _mm256_storeu_si256((__m256i *)cell,
+                        _mm256_cvtepu16_epi32(_mm256_castsi256_si128(low)));
+    _mm256_storeu_si256((__m256i *)(cell + 8), _mm256_cvtepu16_epi32(
+                                                   _mm256_extracti128_si256(
+                                                       low, 1)));
+    _mm256_storeu_si256((__m256i *)(cell + 16),
+                        _mm256_cvtepu16_epi32(_mm256_castsi256_si128(high)));
+    _mm256_storeu_si256((__m256i *)(cell + 24), _mm256_cvtepu16_epi32(
+                                                    _mm256_extracti128_si256(
+                                                        high, 1)));
+}
+
+AVX2 unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
+                                 const void *scores, const uint8_t *labels,
+                                 size_t n, uint32_t *split, size_t stride)
+{
+    const uint8_t *s = scores;
+    /* Bytes below the limit are those equal to their minimum with
+     * limit - 1 (AVX2 compares bytes as signed only). */
+    const __m256i below = _mm256_set1_epi8((char)(k->counted_limit - 1));
+    const __m256i positive = _mm256_set1_epi8((char)k->positive_byte);
+    const __m256i ignored = _mm256_set1_epi8((char)k->ignored_byte);
+    const __m256i has_ignored = _mm256_set1_epi8(
+        (char)(k->ignored_byte <= 255 ? -1 : 0));
+    const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
+    uint32_t cell[PRC__KERNEL_MAX];
+    __m256i good = _mm256_set1_epi8(-1), any_positive = _mm256_setzero_si256();
+    __m256i any_negative = any_positive;
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i + 32 <= n; i += 32) {
+        __m256i lab = _mm256_loadu_si256((const __m256i *)(labels + i));
+        __m256i counted = _mm256_cmpeq_epi8(_mm256_min_epu8(lab, below), lab);
+        __m256i pos = _mm256_cmpeq_epi8(lab, positive);
+        __m256i ign = _mm256_and_si256(_mm256_cmpeq_epi8(lab, ignored),
+                                       has_ignored);
+
+        if ((i & 63) == 0)
+            prefetch(s + i, labels, i);
+        good = _mm256_and_si256(good, _mm256_or_si256(counted, ign));
+        any_positive = _mm256_or_si256(any_positive, pos);
+        any_negative = _mm256_or_si256(any_negative,
+                                       _mm256_andnot_si256(pos, counted));
+        store_u8_cells(_mm256_loadu_si256((const __m256i *)(s + i)),
+                       _mm256_or_si256(_mm256_and_si256(pos, one),
+                                       _mm256_and_si256(ign, two)),
+                       cell + i);
+    }
+    for (; i < n; i++) {
+        uint32_t c = k->classes[labels[i]];
+
+        seen |= 1u << c;
+        cell[i] = c << 8 | s[i];
+    }
+    if (_mm256_movemask_epi8(good) != -1 || (seen & 1u << PRC__INVALID))
+        return PRC__SEEN_BAD;
+    prc__increment_split(split, stride, cell, n);
+    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
+           | (_mm256_movemask_epi8(any_positive) ? PRC__SEEN_POSITIVE : 0u)
+           | (_mm256_movemask_epi8(any_negative) ? PRC__SEEN_NEGATIVE : 0u);
+}
+
 const prc__classify_fn prc__avx2_f32 = classify_f32;
 const prc__classify_fn prc__avx2_f64 = classify_f64;
 
@@ -214,6 +278,13 @@ static int has_avx2(void)
 
 const prc__classify_fn prc__avx2_f32 = 0;
 const prc__classify_fn prc__avx2_f64 = 0;
+
+unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
+                            const void *scores, const uint8_t *labels,
+                            size_t n, uint32_t *split, size_t stride)
+{
+    return prc__tally_u8(k, scores, labels, n, split, stride);
+}
 
 static int has_avx2(void)
 {

@@ -16,13 +16,6 @@
 #define AVX512 \
     __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 
-/* Above this many bins, float32 slots are found in double precision; at
- * or below it, x = s * B in single precision is within B * 2^-24 of
- * exact, and a fractional part farther than B * 2^-22 from 0 and 1 means
- * floor(x) + 1 is the slot (the thresholds are within B * 2^-53 of
- * k / B). */
-#define SINGLE_MAX_BINS 4096
-
 /* The label masks of a group: lanes counted (label below the limit),
  * positive, and ignored. */
 struct lanes {
@@ -86,11 +79,10 @@ AVX512 static unsigned classify_f32(const struct prc__kernel_ctx *k,
                                     uint32_t *cell)
 {
     const float *s = scores;
-    const int single = k->bins <= SINGLE_MAX_BINS;
+    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
     const __m512 bins = _mm512_set1_ps((float)k->bins);
     const __m512d bins_double = _mm512_set1_pd(k->bins);
-    const __m512 margin = _mm512_set1_ps((float)k->bins * 0x1p-22f);
-    const __m512 one_less = _mm512_set1_ps(1.0f - (float)k->bins * 0x1p-22f);
+    const __m512 margin = _mm512_set1_ps(PRC__SINGLE_MARGIN);
     const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
     const __m512i slots = _mm512_set1_epi32((int)k->slots);
     const __m512i ignored_cell = _mm512_set1_epi32((int)k->ignored_cell);
@@ -116,9 +108,11 @@ AVX512 static unsigned classify_f32(const struct prc__kernel_ctx *k,
             __m512 g = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF
                                                    | _MM_FROUND_NO_EXC);
             __m512 fraction = _mm512_sub_ps(x, g);
+            __m512 near = _mm512_mul_ps(x, margin);
 
-            ok = _mm512_mask_cmp_ps_mask(ok, fraction, margin, _CMP_GT_OQ);
-            ok = _mm512_mask_cmp_ps_mask(ok, fraction, one_less, _CMP_LT_OQ);
+            ok = _mm512_mask_cmp_ps_mask(ok, fraction, near, _CMP_GT_OQ);
+            ok = _mm512_mask_cmp_ps_mask(ok, _mm512_add_ps(fraction, near),
+                                         one, _CMP_LT_OQ);
             slot = _mm512_add_epi32(_mm512_cvttps_epi32(g),
                                     _mm512_set1_epi32(1));
         } else {
@@ -206,6 +200,72 @@ AVX512 static unsigned classify_f64(const struct prc__kernel_ctx *k,
     return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
 }
 
+/* Four vectors of sixteen 32-bit cells from 64 score bytes and their
+ * class bytes (0 negative, 1 positive, 2 ignored): cell = class << 8 |
+ * score.  Their order is not the pixels', which a histogram does not
+ * need. */
+AVX512 static inline void store_u8_cells(__m512i v, __m512i cls,
+                                         uint32_t *cell)
+{
+    __m512i low = _mm512_unpacklo_epi8(v, cls);
+    __m512i high = _mm512_unpackhi_epi8(v, cls);
+
+    _mm512_storeu_si512(cell, _mm512_cvtepu16_epi32(
+                                  _mm512_castsi512_si256(low)));
+    _mm512_storeu_si512(cell + 16, _mm512_cvtepu16_epi32(
+                                       _mm512_extracti64x4_epi64(low, 1)));
+    _mm512_storeu_si512(cell + 32, _mm512_cvtepu16_epi32(
+                                       _mm512_castsi512_si256(high)));
+    _mm512_storeu_si512(cell + 48, _mm512_cvtepu16_epi32(
+                                       _mm512_extracti64x4_epi64(high, 1)));
+}
+
+AVX512 unsigned prc__avx512_tally_u8(const struct prc__kernel_ctx *k,
+                                     const void *scores,
+                                     const uint8_t *labels, size_t n,
+                                     uint32_t *split, size_t stride)
+{
+    const uint8_t *s = scores;
+    const __m512i limit = _mm512_set1_epi8((char)k->counted_limit);
+    const __m512i positive = _mm512_set1_epi8((char)k->positive_byte);
+    const __m512i ignored = _mm512_set1_epi8((char)k->ignored_byte);
+    const __mmask64 has_ignored = k->ignored_byte <= 255 ? ~(__mmask64)0 : 0;
+    const __m512i one = _mm512_set1_epi8(1), two = _mm512_set1_epi8(2);
+    uint32_t cell[PRC__KERNEL_MAX];
+    __mmask64 good = ~(__mmask64)0, any_positive = 0, any_negative = 0;
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i + 64 <= n; i += 64) {
+        __m512i lab = _mm512_loadu_si512(labels + i);
+        __mmask64 counted = _mm512_cmplt_epu8_mask(lab, limit);
+        __mmask64 pos = _mm512_cmpeq_epi8_mask(lab, positive);
+        __mmask64 ign = _mm512_mask_cmpeq_epi8_mask(has_ignored, lab,
+                                                    ignored);
+        __m512i cls = _mm512_mask_mov_epi8(_mm512_maskz_mov_epi8(pos, one),
+                                           ign, two);
+
+        ahead(s + i);
+        ahead(labels + i);
+        good &= counted | ign;
+        any_positive |= pos;
+        any_negative |= counted & ~pos;
+        store_u8_cells(_mm512_loadu_si512(s + i), cls, cell + i);
+    }
+    for (; i < n; i++) {
+        uint32_t c = k->classes[labels[i]];
+
+        seen |= 1u << c;
+        cell[i] = c << 8 | s[i];
+    }
+    if (~good || (seen & 1u << PRC__INVALID))
+        return PRC__SEEN_BAD;
+    prc__increment_split(split, stride, cell, n);
+    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
+           | (any_positive ? PRC__SEEN_POSITIVE : 0u)
+           | (any_negative ? PRC__SEEN_NEGATIVE : 0u);
+}
+
 const prc__classify_fn prc__avx512_f32 = classify_f32;
 const prc__classify_fn prc__avx512_f64 = classify_f64;
 
@@ -222,6 +282,13 @@ int prc__has_avx512(void)
 
 const prc__classify_fn prc__avx512_f32 = 0;
 const prc__classify_fn prc__avx512_f64 = 0;
+
+unsigned prc__avx512_tally_u8(const struct prc__kernel_ctx *k,
+                              const void *scores, const uint8_t *labels,
+                              size_t n, uint32_t *split, size_t stride)
+{
+    return prc__tally_u8(k, scores, labels, n, split, stride);
+}
 
 int prc__has_avx512(void)
 {

@@ -15,9 +15,6 @@
 
 #include <emmintrin.h>
 
-/* See kernel_avx512.c. */
-#define SINGLE_MAX_BINS 4096
-
 /* The constants of a classifier, loaded once. */
 struct consts {
     __m128i slots, ignored_cell, limit, positive, ignored, has_ignored;
@@ -106,20 +103,23 @@ static inline __m128i clear4_double(__m128d a, __m128d b, __m128d bins,
                                            _MM_SHUFFLE(2, 0, 2, 0)));
 }
 
-/* Four floats in single precision (B <= SINGLE_MAX_BINS). */
+/* Four floats in single precision (B <= PRC__SINGLE_MAX_BINS, see
+ * kernel.h). */
 static inline __m128i clear4_single(__m128 s, __m128 bins, __m128 margin,
-                                    __m128 one_less, __m128i *slot)
+                                    __m128i *slot)
 {
     __m128 x = _mm_mul_ps(s, bins);
     __m128i t = _mm_cvttps_epi32(x);
     __m128 fraction = _mm_sub_ps(x, _mm_cvtepi32_ps(t));
+    __m128 near = _mm_mul_ps(x, margin);
     __m128 in = _mm_and_ps(_mm_cmpge_ps(s, _mm_setzero_ps()),
                            _mm_cmple_ps(s, _mm_set1_ps(1.0f)));
 
     *slot = _mm_add_epi32(t, _mm_set1_epi32(1));
     return _mm_castps_si128(_mm_and_ps(
-        in, _mm_and_ps(_mm_cmpgt_ps(fraction, margin),
-                       _mm_cmplt_ps(fraction, one_less))));
+        in, _mm_and_ps(_mm_cmpgt_ps(fraction, near),
+                       _mm_cmplt_ps(_mm_add_ps(fraction, near),
+                                    _mm_set1_ps(1.0f)))));
 }
 
 /* Seen bits of the fast groups. */
@@ -135,11 +135,10 @@ static unsigned classify_f32(const struct prc__kernel_ctx *k,
 {
     const float *s = scores;
     const struct consts c = consts_of(k);
-    const int single = k->bins <= SINGLE_MAX_BINS;
+    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
     const __m128 bins = _mm_set1_ps((float)k->bins);
     const __m128d bins_double = _mm_set1_pd(k->bins);
-    const __m128 margin = _mm_set1_ps((float)k->bins * 0x1p-22f);
-    const __m128 one_less = _mm_set1_ps(1.0f - (float)k->bins * 0x1p-22f);
+    const __m128 margin = _mm_set1_ps(PRC__SINGLE_MARGIN);
     __m128i positive = _mm_setzero_si128(), negative = positive;
     unsigned seen = 0;
     size_t i;
@@ -153,8 +152,7 @@ static unsigned classify_f32(const struct prc__kernel_ctx *k,
             __m128 v = _mm_loadu_ps(s + i + 4 * h);
 
             if (single)
-                clear[h] = clear4_single(v, bins, margin, one_less,
-                                         &slot[h]);
+                clear[h] = clear4_single(v, bins, margin, &slot[h]);
             else
                 clear[h] = clear4_double(_mm_cvtps_pd(v),
                                          _mm_cvtps_pd(_mm_movehl_ps(v, v)),

@@ -125,8 +125,9 @@ static void creation_fails_cleanly(void **unused)
             assert_int_equal(a.live, 1); /* only the options */
             failures++;
         }
-        /* The object, thresholds and state; per-image also a scratch. */
-        assert_int_equal(failures, 3 + per_image);
+        /* The object, thresholds, state and split histogram; per-image
+         * also a scratch. */
+        assert_int_equal(failures, 4 + per_image);
         prc_options_free(o);
     }
     arm(&a, 0);
@@ -199,9 +200,10 @@ static void default_allocator_is_read_at_creation(void **unused)
     ASSERT_OK(prc_options_create(&early));
     install(&a);
     ASSERT_OK(prc_accumulator_create(&acc, early));
-    assert_int_equal(a.live, 3); /* object, thresholds, state */
+    /* object, thresholds, state, split histogram */
+    assert_int_equal(a.live, 4);
     ASSERT_OK(prc_accumulator_finalize(acc, &res));
-    assert_int_equal(a.live, 7);
+    assert_int_equal(a.live, 8);
     prc_result_free(res);
     prc_accumulator_free(acc);
     assert_int_equal(a.live, 0);

@@ -252,6 +252,102 @@ static void bad_batches_agree(void **unused)
     free(d);
 }
 
+/*
+ * Images long enough that runs count through the split histogram (the
+ * library does so for a run of at least 8 x 4 x its cells: 64,192 pixels at
+ * 1000 bins, 24,576 for uint8 scores), split between threads in the middle
+ * of an image.  Every kernel and thread count matches the brute-force
+ * reference, and a bad label deep inside such a run is refused with
+ * nothing left behind.
+ */
+#define LONG_IMAGES 2
+#define LONG_HEIGHT 300
+#define LONG_WIDTH 301
+#define LONG_PIXELS (LONG_IMAGES * LONG_HEIGHT * LONG_WIDTH)
+
+static void long_runs_match_reference(void **unused)
+{
+    static const prc_dtype dtypes[2] = {PRC_DTYPE_FLOAT32, PRC_DTYPE_UINT8};
+    static const size_t bins[2] = {1000, 255};
+    float *f32 = malloc(LONG_PIXELS * sizeof *f32);
+    uint8_t *u8 = malloc(LONG_PIXELS), *labels = malloc(LONG_PIXELS);
+    test_rng rng = {90};
+    size_t i, x, t, compared = 0;
+    int per_image, kernel;
+
+    (void)unused;
+    assert_non_null(f32);
+    assert_non_null(u8);
+    assert_non_null(labels);
+    /* Mostly low scores, as a segmentation model gives the background,
+     * some exactly on thresholds; runs of ignored pixels. */
+    for (i = 0; i < LONG_PIXELS; i++) {
+        double u = test_rng_unit(&rng);
+        uint64_t kind = test_rng_below(&rng, 50);
+
+        labels[i] = i / 97 % 11 == 5 ? 255 : test_rng_below(&rng, 6) == 0;
+        f32[i] = kind == 0 ? (float)((double)test_rng_below(&rng, 1001)
+                                     / 1000.0)
+                 : labels[i] == 1 ? (float)(0.5 + 0.5 * u)
+                                  : (float)(0.3 * u * u * u);
+        u8[i] = (uint8_t)(f32[i] * 255.0f + 0.5f);
+    }
+    for (x = 0; x < 2; x++)
+        for (per_image = 0; per_image <= 1; per_image++) {
+            const void *scores = x == 0 ? (const void *)f32 : (const void *)u8;
+            ref_options ro;
+            ref_curve ref;
+
+            ref_options_default(&ro);
+            ro.bins = bins[x];
+            ro.per_image = per_image;
+            ref_init(&ref, &ro);
+            ASSERT_OK(ref_feed(&ref, LONG_IMAGES, LONG_HEIGHT * LONG_WIDTH,
+                               dtypes[x], scores, PRC_DTYPE_UINT8, labels));
+            ref_finish(&ref);
+            for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST;
+                 kernel++)
+                for (t = 0; t < THREAD_CASES; t++) {
+                    prc_accumulator *acc = make_acc(bins[x], PRC_RULE_GE,
+                                                    per_image, kernel,
+                                                    thread_counts[t]);
+                    prc_accumulator *once;
+                    prc_result *res = NULL;
+                    uint8_t saved = labels[LONG_PIXELS / 2 + 3];
+
+                    if (acc == NULL)
+                        continue;
+                    ASSERT_OK(feed_arrays(acc, LONG_IMAGES, LONG_HEIGHT,
+                                          LONG_WIDTH, dtypes[x], scores,
+                                          PRC_DTYPE_UINT8, labels));
+                    ASSERT_OK(prc_accumulator_finalize(acc, &res));
+                    check_result_against_ref(res, &ref, 1e-12);
+                    prc_result_free(res);
+
+                    once = make_acc(bins[x], PRC_RULE_GE, per_image,
+                                    PRC_KERNEL_SCALAR, 1);
+                    ASSERT_OK(feed_arrays(once, LONG_IMAGES, LONG_HEIGHT,
+                                          LONG_WIDTH, dtypes[x], scores,
+                                          PRC_DTYPE_UINT8, labels));
+                    labels[LONG_PIXELS / 2 + 3] = 7;
+                    ASSERT_STATUS(feed_arrays(acc, LONG_IMAGES, LONG_HEIGHT,
+                                              LONG_WIDTH, dtypes[x], scores,
+                                              PRC_DTYPE_UINT8, labels),
+                                  PRC_E_LABEL);
+                    labels[LONG_PIXELS / 2 + 3] = saved;
+                    scale_assert_same(acc, once);
+                    prc_accumulator_free(once);
+                    prc_accumulator_free(acc);
+                    compared++;
+                }
+            ref_free(&ref);
+        }
+    assert_true(compared >= 2 * 2 * THREAD_CASES);
+    free(f32);
+    free(u8);
+    free(labels);
+}
+
 static void unsupported_kernel_is_refused(void **unused)
 {
     prc_options *o = NULL;
@@ -282,6 +378,7 @@ int main(void)
         cmocka_unit_test(all_paths_agree),
         cmocka_unit_test(scalar_matches_reference),
         cmocka_unit_test(bad_batches_agree),
+        cmocka_unit_test(long_runs_match_reference),
         cmocka_unit_test(unsupported_kernel_is_refused),
     };
 
