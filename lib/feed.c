@@ -97,6 +97,8 @@ static struct prc__kernel_ctx kernel_ctx(const prc_accumulator *acc,
     k.counted_limit = 2;
     k.positive_byte = 1;
     k.custom = acc->custom;
+    k.single = acc->bins <= PRC__SINGLE_MAX_BINS
+               || (acc->bins & (acc->bins - 1)) == 0;
     k.lo = acc->range_lo;
     k.hi = acc->range_hi;
     return k;

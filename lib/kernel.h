@@ -33,17 +33,21 @@ enum { PRC__NEGATIVE = 0, PRC__POSITIVE = 1, PRC__IGNORED = 2,
 #define PRC__EDGE 0x1p-20
 
 /*
- * Float32 scores with B <= PRC__SINGLE_MAX_BINS may find their slot in
- * single precision.  x = s * B is then within x * 2^-24 of exact, and
- * threshold k is within k * 2^-53 / B of k / B, so a fractional part of x
- * farther than x * PRC__SINGLE_MARGIN from 0 and 1 cannot be on a
- * threshold, and floor(x) + 1 is the slot under either rule.  The margin
- * grows with x: scores in (0, 1 / B), whose x is its own fractional part,
- * always pass.  Above that many bins the fractional part of a float x is
- * too coarse, and kernels work in double precision.
+ * Float32 scores find their slot in single precision when B <=
+ * PRC__SINGLE_MAX_BINS or B is a power of two, and exactly: with s a
+ * float32 and B <= 2^24 both integers and float32, x = s * B rounds to a
+ * float that cannot cross an integer, so when x is not an integer its floor
+ * is that of the exact product; and no float32 score lies strictly between
+ * k / B and threshold k (its double, within k / B * 2^-53), as a float32
+ * differs from k / B by at least 2^-24 / B relative, unless it equals it.
+ * So a score whose x is not an integer passes thresholds 0..floor(x) and
+ * no other, under either rule; one whose x is an integer takes the slow
+ * way.  Single precision is thus exact for any B; the limit is about speed:
+ * with more bins the fractional part of x is coarse and more scores hit an
+ * integer x, except that with a power of two x is exact and integral only
+ * for scores exactly on a threshold.
  */
 #define PRC__SINGLE_MAX_BINS 4096
-#define PRC__SINGLE_MARGIN 0x1p-22f
 
 /* What a kernel reads of the accumulator and the batch, kept in one place
  * so that stores to the cell buffer cannot force reloads. */
@@ -72,6 +76,8 @@ struct prc__kernel_ctx {
      * [0, 1], found by binary search. */
     double lo, hi;
     int custom;
+    /* Float32 slots in single precision (see PRC__SINGLE_MAX_BINS). */
+    int single;
     const uint32_t *u8_slot;  /* uint8 score -> slot */
 };
 

@@ -74,21 +74,16 @@ AVX2 static inline __m256i slots8_double(__m256 s, __m256d bins, int *ok)
     return _mm256_set_m128i(g_high, g_low);
 }
 
-/* Slots of eight floats in [0, 1] in single precision (B <=
- * PRC__SINGLE_MAX_BINS, see kernel.h).  Returns the lanes clear of every
- * threshold, as a vector mask, with their slots in *slot. */
-AVX2 static inline __m256 clear8_single(__m256 s, __m256 bins, __m256 margin,
-                                        __m256i *slot)
+/* Slots of eight floats in [0, 1] in single precision (see
+ * PRC__SINGLE_MAX_BINS).  Returns the lanes whose x = s * B is not an
+ * integer, as a vector mask, with their slots in *slot. */
+AVX2 static inline __m256 clear8_single(__m256 s, __m256 bins, __m256i *slot)
 {
     __m256 x = _mm256_mul_ps(s, bins);
     __m256 g = _mm256_floor_ps(x);
-    __m256 fraction = _mm256_sub_ps(x, g);
-    __m256 near = _mm256_mul_ps(x, margin);
 
     *slot = _mm256_add_epi32(_mm256_cvttps_epi32(g), _mm256_set1_epi32(1));
-    return _mm256_and_ps(_mm256_cmp_ps(fraction, near, _CMP_GT_OQ),
-                         _mm256_cmp_ps(_mm256_add_ps(fraction, near),
-                                       _mm256_set1_ps(1.0f), _CMP_LT_OQ));
+    return _mm256_cmp_ps(x, g, _CMP_NEQ_OQ);
 }
 
 AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
@@ -98,12 +93,11 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
     const float *s = scores;
     const __m256d bins = _mm256_set1_pd(k->bins);
     const __m256 bins_single = _mm256_set1_ps((float)k->bins);
-    const __m256 margin = _mm256_set1_ps(PRC__SINGLE_MARGIN);
     const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
     const __m256i slots = _mm256_set1_epi32((int)k->slots);
     const __m256i limit = _mm256_set1_epi32((int)k->counted_limit);
     const __m256i positive_byte = _mm256_set1_epi32((int)k->positive_byte);
-    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
+    const int single = k->single;
     /* What the fast lanes saw, folded in once at the end. */
     __m256i any_positive = _mm256_setzero_si256();
     __m256i all_positive = _mm256_set1_epi32(-1);
@@ -124,8 +118,7 @@ AVX2 static unsigned classify_f32(const struct prc__kernel_ctx *k,
         int inside = 0xFF;
 
         if (single) {
-            ok = _mm256_and_ps(ok, clear8_single(v, bins_single, margin,
-                                                 &slot));
+            ok = _mm256_and_ps(ok, clear8_single(v, bins_single, &slot));
         } else {
             slot = slots8_double(v, bins, &inside);
         }

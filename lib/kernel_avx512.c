@@ -55,10 +55,9 @@ AVX512 static inline void ahead(const void *p)
     _mm_prefetch((const char *)((uintptr_t)p + PREFETCH_AHEAD), _MM_HINT_T0);
 }
 
-/* Slots of eight doubles; *clear gets the lanes not near a threshold.
- * Lanes outside [0, 1] get meaningless slots and are excluded by the
- * caller. */
-AVX512 static inline __m256i slots8_double(__m512d s, __m512d bins,
+/* Floor of eight doubles, as integers; *clear gets the lanes whose
+ * fractional part is not near 0 or 1. */
+AVX512 static inline __m256i floor8_double(__m512d s, __m512d bins,
                                            __mmask8 *clear)
 {
     __m512d x = _mm512_mul_pd(s, bins);
@@ -70,7 +69,90 @@ AVX512 static inline __m256i slots8_double(__m512d s, __m512d bins,
                                 _CMP_GT_OQ)
              & _mm512_cmp_pd_mask(fraction, _mm512_set1_pd(1.0 - PRC__EDGE),
                                   _CMP_LT_OQ);
-    return _mm256_add_epi32(_mm512_cvttpd_epi32(g), _mm256_set1_epi32(1));
+    return _mm512_cvttpd_epi32(g);
+}
+
+/* What the float loops keep in registers. */
+struct consts {
+    __m512 bins;
+    __m512d bins_double;
+    __m512i last, slots, ignored_cell;
+    __m128i limit, positive, ignored;
+    __mmask16 has_ignored;
+};
+
+AVX512 static inline void consts_of(const struct prc__kernel_ctx *k,
+                                    struct consts *c)
+{
+    c->bins = _mm512_set1_ps((float)k->bins);
+    c->bins_double = _mm512_set1_pd(k->bins);
+    c->last = _mm512_set1_epi32((int)k->last);
+    c->slots = _mm512_set1_epi32((int)k->slots);
+    c->ignored_cell = _mm512_set1_epi32((int)k->ignored_cell);
+    c->limit = _mm_set1_epi8((char)k->counted_limit);
+    c->positive = _mm_set1_epi8((char)k->positive_byte);
+    c->ignored = ignored_bytes(k, &c->has_ignored);
+}
+
+/*
+ * Sixteen float32 pixels a group from i on, while every pixel of a group
+ * is ignored or counted with a score clear of every threshold: stores
+ * their cells, adds the lanes seen to *positive and *negative, and returns
+ * the start of the first group it could not take (or of the incomplete
+ * last one).  A floor outside 0..B - 1 (scores outside [0, 1), NaN, or
+ * 1 itself, on the last threshold) fails the unsigned comparison; -0.0
+ * and any score with an integral x (see PRC__SINGLE_MAX_BINS) fail the
+ * comparison of x with its floor.  `single` is a
+ * constant where this is inlined, so each precision gets a loop of its
+ * own, and no call in the loop forces constants out of registers.
+ */
+AVX512 static inline size_t fast_f32(const struct consts *c, int single,
+                                     const float *s, const uint8_t *labels,
+                                     size_t i, size_t n, uint32_t *cell,
+                                     __mmask16 *positive, __mmask16 *negative)
+{
+    for (; i + 16 <= n; i += 16) {
+        __m512 v = _mm512_loadu_ps(s + i);
+        struct lanes l = label_lanes16(labels + i, c->limit, c->positive,
+                                       c->ignored, c->has_ignored);
+        __mmask16 ok = l.counted;
+        __m512i g, cells;
+
+        if (single) {
+            __m512 x = _mm512_mul_ps(v, c->bins);
+            __m512 floor = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF
+                                                       | _MM_FROUND_NO_EXC);
+
+            ok = _mm512_mask_cmp_ps_mask(ok, x, floor, _CMP_NEQ_OQ);
+            g = _mm512_cvttps_epi32(floor);
+        } else {
+            __mmask8 low, high;
+            __m256i g_low = floor8_double(
+                _mm512_cvtps_pd(_mm512_castps512_ps256(v)), c->bins_double,
+                &low);
+            __m256i g_high = floor8_double(
+                _mm512_cvtps_pd(_mm256_castpd_ps(
+                    _mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))),
+                c->bins_double, &high);
+
+            ok &= (__mmask16)(low | (unsigned)high << 8);
+            g = _mm512_inserti64x4(_mm512_castsi256_si512(g_low), g_high, 1);
+        }
+        ok = _mm512_mask_cmplt_epu32_mask(ok, g, c->last);
+        ahead(s + i);
+        if ((i & 63) == 0)
+            ahead(labels + i);
+        if ((__mmask16)(ok | l.ignored) != 0xFFFF)
+            break;
+        /* Slot g + 1, in the positive half for positive pixels. */
+        g = _mm512_add_epi32(g, _mm512_set1_epi32(1));
+        cells = _mm512_mask_add_epi32(g, l.positive, g, c->slots);
+        cells = _mm512_mask_mov_epi32(cells, l.ignored, c->ignored_cell);
+        _mm512_storeu_si512(cell + i, cells);
+        *positive |= l.positive;
+        *negative |= ok & (__mmask16)~l.positive;
+    }
+    return i;
 }
 
 AVX512 static unsigned classify_f32(const struct prc__kernel_ctx *k,
@@ -79,71 +161,61 @@ AVX512 static unsigned classify_f32(const struct prc__kernel_ctx *k,
                                     uint32_t *cell)
 {
     const float *s = scores;
-    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
-    const __m512 bins = _mm512_set1_ps((float)k->bins);
-    const __m512d bins_double = _mm512_set1_pd(k->bins);
-    const __m512 margin = _mm512_set1_ps(PRC__SINGLE_MARGIN);
-    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
-    const __m512i slots = _mm512_set1_epi32((int)k->slots);
-    const __m512i ignored_cell = _mm512_set1_epi32((int)k->ignored_cell);
-    const __m128i limit = _mm_set1_epi8((char)k->counted_limit);
-    const __m128i positive = _mm_set1_epi8((char)k->positive_byte);
-    __mmask16 has_ignored;
-    const __m128i ignored = ignored_bytes(k, &has_ignored);
-    /* Counted lanes of the fast groups, positive and negative. */
-    __mmask16 any_positive = 0, any_negative = 0;
+    struct consts c;
+    __mmask16 positive = 0, negative = 0;
     unsigned seen = 0;
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i + 16 <= n; i += 16) {
-        __m512 v = _mm512_loadu_ps(s + i);
-        struct lanes l = label_lanes16(labels + i, limit, positive, ignored,
-                                       has_ignored);
-        __mmask16 ok = _mm512_mask_cmp_ps_mask(l.counted, v, zero, _CMP_GE_OQ);
-        __m512i slot, c;
+    consts_of(k, &c);
+    for (;;) {
+        i = k->single ? fast_f32(&c, 1, s, labels, i, n, cell, &positive,
+                                 &negative)
+                      : fast_f32(&c, 0, s, labels, i, n, cell, &positive,
+                                 &negative);
+        if (i + 16 > n)
+            break;
+        seen |= prc__classify_f32(k, s + i, labels + i, 16, cell + i);
+        i += 16;
+    }
+    seen |= (positive ? PRC__SEEN_POSITIVE : 0u)
+            | (negative ? PRC__SEEN_NEGATIVE : 0u);
+    return seen | prc__classify_f32(k, s + i, labels + i, n - i, cell + i);
+}
 
-        ok = _mm512_mask_cmp_ps_mask(ok, v, one, _CMP_LE_OQ);
-        if (single) {
-            __m512 x = _mm512_mul_ps(v, bins);
-            __m512 g = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF
-                                                   | _MM_FROUND_NO_EXC);
-            __m512 fraction = _mm512_sub_ps(x, g);
-            __m512 near = _mm512_mul_ps(x, margin);
+/* As fast_f32, for float64 scores (in double precision always). */
+AVX512 static inline size_t fast_f64(const struct consts *c,
+                                     const double *s, const uint8_t *labels,
+                                     size_t i, size_t n, uint32_t *cell,
+                                     __mmask16 *positive, __mmask16 *negative)
+{
+    for (; i + 16 <= n; i += 16) {
+        struct lanes l = label_lanes16(labels + i, c->limit, c->positive,
+                                       c->ignored, c->has_ignored);
+        __mmask8 low, high;
+        __m256i g_low = floor8_double(_mm512_loadu_pd(s + i), c->bins_double,
+                                      &low);
+        __m256i g_high = floor8_double(_mm512_loadu_pd(s + i + 8),
+                                       c->bins_double, &high);
+        __m512i g = _mm512_inserti64x4(_mm512_castsi256_si512(g_low), g_high,
+                                       1);
+        __mmask16 ok = _mm512_mask_cmplt_epu32_mask(
+            l.counted & (__mmask16)(low | (unsigned)high << 8), g, c->last);
+        __m512i cells;
 
-            ok = _mm512_mask_cmp_ps_mask(ok, fraction, near, _CMP_GT_OQ);
-            ok = _mm512_mask_cmp_ps_mask(ok, _mm512_add_ps(fraction, near),
-                                         one, _CMP_LT_OQ);
-            slot = _mm512_add_epi32(_mm512_cvttps_epi32(g),
-                                    _mm512_set1_epi32(1));
-        } else {
-            __mmask8 low, high;
-            __m256i g_low = slots8_double(
-                _mm512_cvtps_pd(_mm512_castps512_ps256(v)), bins_double, &low);
-            __m256i g_high = slots8_double(
-                _mm512_cvtps_pd(_mm256_castpd_ps(
-                    _mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))),
-                bins_double, &high);
-
-            ok &= (__mmask16)(low | (unsigned)high << 8);
-            slot = _mm512_inserti64x4(_mm512_castsi256_si512(g_low), g_high,
-                                      1);
-        }
         ahead(s + i);
+        ahead(s + i + 8);
         if ((i & 63) == 0)
             ahead(labels + i);
-        if ((__mmask16)(ok | l.ignored) != 0xFFFF) {
-            seen |= prc__classify_f32(k, s + i, labels + i, 16, cell + i);
-            continue;
-        }
-        c = _mm512_mask_add_epi32(slot, l.positive, slot, slots);
-        c = _mm512_mask_mov_epi32(c, l.ignored, ignored_cell);
-        _mm512_storeu_si512(cell + i, c);
-        any_positive |= ok & l.positive;
-        any_negative |= ok & (__mmask16)~l.positive;
+        if ((__mmask16)(ok | l.ignored) != 0xFFFF)
+            break;
+        g = _mm512_add_epi32(g, _mm512_set1_epi32(1));
+        cells = _mm512_mask_add_epi32(g, l.positive, g, c->slots);
+        cells = _mm512_mask_mov_epi32(cells, l.ignored, c->ignored_cell);
+        _mm512_storeu_si512(cell + i, cells);
+        *positive |= l.positive;
+        *negative |= ok & (__mmask16)~l.positive;
     }
-    seen |= (any_positive ? PRC__SEEN_POSITIVE : 0u)
-            | (any_negative ? PRC__SEEN_NEGATIVE : 0u);
-    return seen | prc__classify_f32(k, s + i, labels + i, n - i, cell + i);
+    return i;
 }
 
 AVX512 static unsigned classify_f64(const struct prc__kernel_ctx *k,
@@ -152,51 +224,21 @@ AVX512 static unsigned classify_f64(const struct prc__kernel_ctx *k,
                                     uint32_t *cell)
 {
     const double *s = scores;
-    const __m512d bins = _mm512_set1_pd(k->bins);
-    const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
-    const __m512i slots = _mm512_set1_epi32((int)k->slots);
-    const __m512i ignored_cell = _mm512_set1_epi32((int)k->ignored_cell);
-    const __m128i limit = _mm_set1_epi8((char)k->counted_limit);
-    const __m128i positive = _mm_set1_epi8((char)k->positive_byte);
-    __mmask16 has_ignored;
-    const __m128i ignored = ignored_bytes(k, &has_ignored);
-    __mmask16 any_positive = 0, any_negative = 0;
+    struct consts c;
+    __mmask16 positive = 0, negative = 0;
     unsigned seen = 0;
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i + 16 <= n; i += 16) {
-        __m512d v0 = _mm512_loadu_pd(s + i), v1 = _mm512_loadu_pd(s + i + 8);
-        struct lanes l = label_lanes16(labels + i, limit, positive, ignored,
-                                       has_ignored);
-        __mmask8 in0 = _mm512_cmp_pd_mask(v0, zero, _CMP_GE_OQ)
-                       & _mm512_cmp_pd_mask(v0, one, _CMP_LE_OQ);
-        __mmask8 in1 = _mm512_cmp_pd_mask(v1, zero, _CMP_GE_OQ)
-                       & _mm512_cmp_pd_mask(v1, one, _CMP_LE_OQ);
-        __mmask8 clear0, clear1;
-        __m256i g0 = slots8_double(v0, bins, &clear0);
-        __m256i g1 = slots8_double(v1, bins, &clear1);
-        __mmask16 ok = l.counted
-                       & (__mmask16)((in0 & clear0)
-                                     | (unsigned)(in1 & clear1) << 8);
-        __m512i slot = _mm512_inserti64x4(_mm512_castsi256_si512(g0), g1, 1);
-        __m512i c;
-
-        ahead(s + i);
-        ahead(s + i + 8);
-        if ((i & 63) == 0)
-            ahead(labels + i);
-        if ((__mmask16)(ok | l.ignored) != 0xFFFF) {
-            seen |= prc__classify_f64(k, s + i, labels + i, 16, cell + i);
-            continue;
-        }
-        c = _mm512_mask_add_epi32(slot, l.positive, slot, slots);
-        c = _mm512_mask_mov_epi32(c, l.ignored, ignored_cell);
-        _mm512_storeu_si512(cell + i, c);
-        any_positive |= ok & l.positive;
-        any_negative |= ok & (__mmask16)~l.positive;
+    consts_of(k, &c);
+    for (;;) {
+        i = fast_f64(&c, s, labels, i, n, cell, &positive, &negative);
+        if (i + 16 > n)
+            break;
+        seen |= prc__classify_f64(k, s + i, labels + i, 16, cell + i);
+        i += 16;
     }
-    seen |= (any_positive ? PRC__SEEN_POSITIVE : 0u)
-            | (any_negative ? PRC__SEEN_NEGATIVE : 0u);
+    seen |= (positive ? PRC__SEEN_POSITIVE : 0u)
+            | (negative ? PRC__SEEN_NEGATIVE : 0u);
     return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
 }
 

@@ -103,23 +103,18 @@ static inline __m128i clear4_double(__m128d a, __m128d b, __m128d bins,
                                            _MM_SHUFFLE(2, 0, 2, 0)));
 }
 
-/* Four floats in single precision (B <= PRC__SINGLE_MAX_BINS, see
- * kernel.h). */
-static inline __m128i clear4_single(__m128 s, __m128 bins, __m128 margin,
-                                    __m128i *slot)
+/* Four floats in single precision (see PRC__SINGLE_MAX_BINS): in [0, 1]
+ * with an x = s * B that is not an integer. */
+static inline __m128i clear4_single(__m128 s, __m128 bins, __m128i *slot)
 {
     __m128 x = _mm_mul_ps(s, bins);
     __m128i t = _mm_cvttps_epi32(x);
-    __m128 fraction = _mm_sub_ps(x, _mm_cvtepi32_ps(t));
-    __m128 near = _mm_mul_ps(x, margin);
     __m128 in = _mm_and_ps(_mm_cmpge_ps(s, _mm_setzero_ps()),
                            _mm_cmple_ps(s, _mm_set1_ps(1.0f)));
 
     *slot = _mm_add_epi32(t, _mm_set1_epi32(1));
-    return _mm_castps_si128(_mm_and_ps(
-        in, _mm_and_ps(_mm_cmpgt_ps(fraction, near),
-                       _mm_cmplt_ps(_mm_add_ps(fraction, near),
-                                    _mm_set1_ps(1.0f)))));
+    return _mm_castps_si128(
+        _mm_and_ps(in, _mm_cmpneq_ps(x, _mm_cvtepi32_ps(t))));
 }
 
 /* Seen bits of the fast groups. */
@@ -135,10 +130,9 @@ static unsigned classify_f32(const struct prc__kernel_ctx *k,
 {
     const float *s = scores;
     const struct consts c = consts_of(k);
-    const int single = k->bins <= PRC__SINGLE_MAX_BINS;
+    const int single = k->single;
     const __m128 bins = _mm_set1_ps((float)k->bins);
     const __m128d bins_double = _mm_set1_pd(k->bins);
-    const __m128 margin = _mm_set1_ps(PRC__SINGLE_MARGIN);
     __m128i positive = _mm_setzero_si128(), negative = positive;
     unsigned seen = 0;
     size_t i;
@@ -152,7 +146,7 @@ static unsigned classify_f32(const struct prc__kernel_ctx *k,
             __m128 v = _mm_loadu_ps(s + i + 4 * h);
 
             if (single)
-                clear[h] = clear4_single(v, bins, margin, &slot[h]);
+                clear[h] = clear4_single(v, bins, &slot[h]);
             else
                 clear[h] = clear4_double(_mm_cvtps_pd(v),
                                          _mm_cvtps_pd(_mm_movehl_ps(v, v)),
