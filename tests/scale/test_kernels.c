@@ -360,6 +360,64 @@ static void long_runs_match_reference(void **unused)
     free(labels);
 }
 
+/*
+ * Scores within four float32 ulps of every threshold (of every seventh
+ * above 5000 bins), for bin counts on both sides of the single-precision
+ * limit, powers of two and not: every kernel counts them as the portable
+ * one does, which compares each with the thresholds themselves.
+ */
+static void threshold_neighbourhoods_agree(void **unused)
+{
+    static const size_t bins[] = {3, 999, 1000, 4095, 4096, 65536, 100000};
+    size_t b, j, n, cap = 7 * 14400 + 64;
+    float *scores = malloc(cap * sizeof *scores);
+    uint8_t *labels = malloc(cap);
+    int kernel, rule, d;
+
+    (void)unused;
+    assert_non_null(scores);
+    assert_non_null(labels);
+    for (b = 0; b < sizeof bins / sizeof *bins; b++) {
+        size_t step = bins[b] > 5000 ? 7 : 1;
+        prc_accumulator *base;
+
+        n = 0;
+        for (j = 0; j <= bins[b]; j += step)
+            for (d = -4; d <= 4; d++) {
+                float s = (float)((double)j / (double)bins[b]);
+                int q;
+
+                for (q = 0; q < (d < 0 ? -d : d); q++)
+                    s = nextafterf(s, d < 0 ? -1.0f : 2.0f);
+                if (s < 0.0f || s > 1.0f || n == cap)
+                    continue;
+                scores[n] = s;
+                labels[n] = (uint8_t)(n / 5 % 3 == 2);
+                n++;
+            }
+        assert_true(n > 16);
+        for (rule = PRC_RULE_GE; rule <= PRC_RULE_GT; rule++) {
+            base = make_acc(bins[b], rule, 0, PRC_KERNEL_SCALAR, 1);
+            ASSERT_OK(feed_arrays(base, 1, 1, n, PRC_DTYPE_FLOAT32, scores,
+                                  PRC_DTYPE_UINT8, labels));
+            for (kernel = PRC_KERNEL_SCALAR + 1; kernel <= TEST_KERNEL_LAST;
+                 kernel++) {
+                prc_accumulator *acc = make_acc(bins[b], rule, 0, kernel, 1);
+
+                if (acc == NULL)
+                    continue;
+                ASSERT_OK(feed_arrays(acc, 1, 1, n, PRC_DTYPE_FLOAT32,
+                                      scores, PRC_DTYPE_UINT8, labels));
+                scale_assert_same(acc, base);
+                prc_accumulator_free(acc);
+            }
+            prc_accumulator_free(base);
+        }
+    }
+    free(scores);
+    free(labels);
+}
+
 static void unsupported_kernel_is_refused(void **unused)
 {
     prc_options *o = NULL;
@@ -391,6 +449,7 @@ int main(void)
         cmocka_unit_test(scalar_matches_reference),
         cmocka_unit_test(bad_batches_agree),
         cmocka_unit_test(long_runs_match_reference),
+        cmocka_unit_test(threshold_neighbourhoods_agree),
         cmocka_unit_test(unsupported_kernel_is_refused),
     };
 
