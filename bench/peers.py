@@ -361,6 +361,8 @@ def main():
         notes.append("scikit-learn not importable: skipped")
     try:
         import torch
+        # As the target states it: torch on every thread peers.py uses.
+        torch.set_num_threads(max(args.threads, 1))
         info["torch"] = torch.__version__
         notes.append(f"torch {torch.__version__}, "
                      f"{torch.get_num_threads()} thread(s)")

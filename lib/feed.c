@@ -27,7 +27,22 @@
 struct sink {
     uint64_t *state;
     uint64_t *scratch;
-    uint32_t *split; /* the thread's split histogram (internal.h) */
+    struct split *split;
+};
+
+/*
+ * A thread's split histogram (internal.h) and what it owes: its counts
+ * belong in `target`, times `inc`, laid out as for feed `f`.  They are
+ * added there when a run counts for another target or increment, before
+ * the copies could reach 2^32, and by settle() wherever the target is
+ * read or a feed of a class ends; in between, pooled runs share one fold.
+ */
+struct split {
+    uint32_t *copies;
+    const struct feed *f;
+    uint64_t *target;
+    uint64_t inc;
+    size_t pending; /* pixels counted since the last fold */
 };
 
 /* One feed of one class: its fixed inputs.  With several classes, class
@@ -580,12 +595,18 @@ static void increment(uint64_t *counts, const uint32_t *cell, size_t m,
         counts[cell[i]] += inc;
 }
 
-/* Adds the split histogram into counts (times inc) and zeroes it. */
-static void fold_split(const struct feed *f, uint32_t *split,
-                       uint64_t *counts, uint64_t inc)
+/* Adds what the split histogram owes into its target and zeroes it. */
+static void settle(struct split *sp)
 {
-    size_t stride = f->acc->split_stride, c;
-    uint64_t ignored = 0;
+    const struct feed *f = sp->f;
+    uint32_t *split = sp->copies;
+    uint64_t *counts = sp->target, inc = sp->inc, ignored = 0;
+    size_t stride, c;
+
+    if (sp->pending == 0)
+        return;
+    sp->pending = 0;
+    stride = f->acc->split_stride;
 
     for (c = 0; c < f->split_cells; c++) {
         uint64_t sum = (uint64_t)split[c] + split[stride + c]
@@ -607,19 +628,29 @@ static void fold_split(const struct feed *f, uint32_t *split,
 }
 
 /* Pixels counted into the split histogram between folds: each copy's
- * counters stay below 2^32. */
-#define SPLIT_FOLD_PIXELS ((size_t)1 << 30)
+ * counters stay far below 2^32, and a fold (a few thousand additions) is
+ * rare. */
+#define SPLIT_FOLD_PIXELS ((size_t)1 << 24)
+
+/* Whether a run counts through the split histogram: any run of a pooled
+ * feed, whose runs share one fold; in per-image mode, whose image must be
+ * settled at its end, a run long enough to pay for that fold. */
+static int use_split(const struct feed *f, size_t n)
+{
+    return f->split_cells != 0
+           && (!f->acc->whole_images || n >= 8 * PRC__SPLIT * f->split_cells);
+}
 
 /*
  * Counts pixels [first, first + n) of the batch (flat index) into `counts`
  * with increment `inc` (1, or 2^64 - 1 to take them away again), a chunk at
  * a time, and ORs what it saw into *seen.  Stops before the first chunk
  * holding a bad pixel and returns 0 with *bad_at set to that chunk's start.
- * A run long enough to pay for adding up the split histogram at its end
- * counts through it.
+ * Counts that go through the split histogram reach `counts` when it is
+ * settled.
  */
 static int count_run(const struct feed *f, size_t first, size_t n,
-                     uint64_t *counts, uint64_t inc, uint32_t *split,
+                     uint64_t *counts, uint64_t inc, struct split *sp,
                      unsigned *seen, size_t *bad_at)
 {
     /* Runs never cross an image; read in place, the image is one plane. */
@@ -628,23 +659,28 @@ static int count_run(const struct feed *f, size_t first, size_t n,
                                   + (int64_t)image * f->score_stride[0];
     const uint8_t *labels = f->labels + (int64_t)image * f->label_stride[0];
     uint32_t cell[CHUNK];
-    size_t at, pending = 0;
-    int use_split = f->split_cells != 0
-                    && n >= 8 * PRC__SPLIT * f->split_cells;
+    size_t at;
+    int split = use_split(f, n);
 
+    if (split && (sp->target != counts || sp->inc != inc || sp->f != f)) {
+        settle(sp);
+        sp->f = f;
+        sp->target = counts;
+        sp->inc = inc;
+    }
     for (at = first; at < first + n; at += CHUNK) {
         size_t m = first + n - at < CHUNK ? first + n - at : CHUNK;
         unsigned chunk_seen;
 
-        if (use_split && pending >= SPLIT_FOLD_PIXELS) {
-            fold_split(f, split, counts, inc);
-            pending = 0;
+        if (split) {
+            if (sp->pending >= SPLIT_FOLD_PIXELS)
+                settle(sp);
+            sp->pending += m;
         }
-        pending += m;
-        if (use_split && f->tally != NULL) {
+        if (split && f->tally != NULL) {
             chunk_seen = f->tally(&f->k,
                                   scores + (at - origin) * f->score_size,
-                                  labels + (at - origin), m, split,
+                                  labels + (at - origin), m, sp->copies,
                                   f->acc->split_stride);
         } else if (f->gather) {
             double gathered_scores[CHUNK];
@@ -660,21 +696,17 @@ static int count_run(const struct feed *f, size_t first, size_t n,
         }
 
         if (chunk_seen & PRC__SEEN_BAD) {
-            if (use_split)
-                fold_split(f, split, counts, inc);
             *bad_at = at;
             return 0;
         }
         *seen |= chunk_seen;
         if (f->weighted)
             count_weighted(f, at, m, cell, counts, inc);
-        else if (use_split && f->tally == NULL)
-            prc__increment_split(split, f->acc->split_stride, cell, m);
-        else if (!use_split)
+        else if (split && f->tally == NULL)
+            prc__increment_split(sp->copies, f->acc->split_stride, cell, m);
+        else if (!split)
             increment(counts, cell, m, inc);
     }
-    if (use_split)
-        fold_split(f, split, counts, inc);
     return 1;
 }
 
@@ -839,6 +871,7 @@ static int feed_image(const struct feed *f, const struct sink *sink,
     uint64_t *counts = sink->state + PRC__STATE_HEADER;
     unsigned seen = 0;
     size_t i;
+    int ok;
 
     if (!acc->whole_images) {
         if (!count_run(f, image * f->plane, f->plane, counts, sign,
@@ -849,8 +882,10 @@ static int feed_image(const struct feed *f, const struct sink *sink,
     }
 
     memset(sink->scratch, 0, acc->cells * sizeof *sink->scratch);
-    if (!count_run(f, image * f->plane, f->plane, sink->scratch, 1,
-                   sink->split, &seen, bad_at))
+    ok = count_run(f, image * f->plane, f->plane, sink->scratch, 1,
+                   sink->split, &seen, bad_at);
+    settle(sink->split);
+    if (!ok)
         return 0;
     for (i = 0; i < acc->cells; i++)
         counts[i] += sink->scratch[i] * sign;
@@ -868,22 +903,26 @@ static int feed_image(const struct feed *f, const struct sink *sink,
  * what it counted and returns 0 with *bad_at set. */
 static int feed_serial(const struct feed *f, size_t *bad_at)
 {
-    struct sink sink = {f->block, f->acc->image_counts, f->acc->split};
+    struct split sp = {f->acc->split, NULL, NULL, 0, 0};
+    struct sink sink = {f->block, f->acc->image_counts, &sp};
     size_t image, undo, unused;
     unsigned seen = 0;
 
     for (image = 0; image < f->batch->images; image++)
         if (!feed_image(f, &sink, image, 1, bad_at))
             break;
-    if (image == f->batch->images)
+    if (image == f->batch->images) {
+        settle(&sp);
         return 1;
+    }
 
     for (undo = 0; undo < image; undo++)
         feed_image(f, &sink, undo, UINT64_MAX, &unused);
     if (!f->acc->whole_images && *bad_at > image * f->plane)
         count_run(f, image * f->plane, *bad_at - image * f->plane,
-                  sink.state + PRC__STATE_HEADER, UINT64_MAX, sink.split,
-                  &seen, &unused);
+                  sink.state + PRC__STATE_HEADER, UINT64_MAX, &sp, &seen,
+                  &unused);
+    settle(&sp);
     return 0;
 }
 
@@ -900,6 +939,7 @@ static int feed_serial(const struct feed *f, size_t *bad_at)
 struct worker {
     const struct feed *f;
     struct sink sink;
+    struct split split;
     size_t first, last;
     int ok;
     size_t bad_at;
@@ -934,7 +974,7 @@ static void run_pixels(struct worker *w)
         if (!count_run(f, at, end - at, counts, 1, w->sink.split, &seen,
                        &w->bad_at)) {
             w->ok = 0;
-            return;
+            break;
         }
         if (at == w->first || end == w->last) {
             int edge = at == w->first ? 0 : 1;
@@ -946,6 +986,7 @@ static void run_pixels(struct worker *w)
         }
         at = end;
     }
+    settle(w->sink.split);
 }
 
 static void *run_worker(void *arg)
@@ -1009,8 +1050,13 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
         w[i].f = f;
         w[i].sink.state = acc->workers + (size_t)i * stride;
         w[i].sink.scratch = w[i].sink.state + acc->block_length;
-        w[i].sink.split = acc->split
-                          + (size_t)i * PRC__SPLIT * acc->split_stride;
+        w[i].split.copies = acc->split
+                            + (size_t)i * PRC__SPLIT * acc->split_stride;
+        w[i].split.f = NULL;
+        w[i].split.target = NULL;
+        w[i].split.inc = 0;
+        w[i].split.pending = 0;
+        w[i].sink.split = &w[i].split;
         memset(w[i].sink.state, 0, acc->block_length * sizeof(uint64_t));
         w[i].first = share(total, i, n);
         w[i].last = share(total, i + 1, n);
@@ -1229,11 +1275,13 @@ static int feed_class(const struct feed *f, size_t *bad_at)
 /* Takes back a class's counts of a batch it counted whole. */
 static void unfeed_class(const struct feed *f)
 {
-    struct sink sink = {f->block, f->acc->image_counts, f->acc->split};
+    struct split sp = {f->acc->split, NULL, NULL, 0, 0};
+    struct sink sink = {f->block, f->acc->image_counts, &sp};
     size_t image, unused;
 
     for (image = 0; image < f->batch->images; image++)
         feed_image(f, &sink, image, UINT64_MAX, &unused);
+    settle(&sp);
 }
 
 prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)

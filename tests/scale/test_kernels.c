@@ -418,6 +418,44 @@ static void threshold_neighbourhoods_agree(void **unused)
     free(labels);
 }
 
+/*
+ * A pooled feed settles the split histogram into the state only at its
+ * end, or every 2^24 pixels: two images of 2048 x 4100 (2^24 + 2^14
+ * pixels) in one batch cross that, one image per batch does not; the
+ * states agree.
+ */
+static void split_histogram_folds_midway(void **unused)
+{
+    const size_t plane = (size_t)2048 * 4100;
+    uint8_t *scores = malloc(2 * plane), *labels = malloc(2 * plane);
+    test_rng rng = {100};
+    prc_accumulator *whole, *halves;
+    size_t i;
+
+    (void)unused;
+    assert_non_null(scores);
+    assert_non_null(labels);
+    for (i = 0; i < 2 * plane; i++) {
+        uint64_t r = test_rng_next(&rng);
+
+        scores[i] = (uint8_t)(r & 0xFF) >> (r >> 8 & 3);
+        labels[i] = (r >> 16 & 15) == 0 ? 255 : (r >> 20 & 3) == 0;
+    }
+    whole = make_acc(255, PRC_RULE_GE, 0, PRC_KERNEL_AUTO, 1);
+    halves = make_acc(255, PRC_RULE_GE, 0, PRC_KERNEL_SCALAR, 1);
+    ASSERT_OK(feed_arrays(whole, 2, 2048, 4100, PRC_DTYPE_UINT8, scores,
+                          PRC_DTYPE_UINT8, labels));
+    ASSERT_OK(feed_arrays(halves, 1, 2048, 4100, PRC_DTYPE_UINT8, scores,
+                          PRC_DTYPE_UINT8, labels));
+    ASSERT_OK(feed_arrays(halves, 1, 2048, 4100, PRC_DTYPE_UINT8,
+                          scores + plane, PRC_DTYPE_UINT8, labels + plane));
+    scale_assert_same(whole, halves);
+    prc_accumulator_free(whole);
+    prc_accumulator_free(halves);
+    free(scores);
+    free(labels);
+}
+
 static void unsupported_kernel_is_refused(void **unused)
 {
     prc_options *o = NULL;
@@ -450,6 +488,7 @@ int main(void)
         cmocka_unit_test(bad_batches_agree),
         cmocka_unit_test(long_runs_match_reference),
         cmocka_unit_test(threshold_neighbourhoods_agree),
+        cmocka_unit_test(split_histogram_folds_midway),
         cmocka_unit_test(unsupported_kernel_is_refused),
     };
 
