@@ -62,7 +62,11 @@ static int allocate_arrays(prc_accumulator *acc)
     acc->split = prc__alloc(&acc->allocator, (size_t)acc->threads,
                             PRC__SPLIT * acc->split_stride * sizeof *acc->split,
                             1);
+    if (acc->classes > 1)
+        acc->feeds = prc__alloc(&acc->allocator, acc->classes,
+                                prc__feed_size(), 0);
     if (acc->thresholds == NULL || acc->state == NULL || acc->split == NULL
+        || (acc->classes > 1 && acc->feeds == NULL)
         || ((acc->per_image || acc->replicates) && acc->image_counts == NULL)
         || (acc->threads > 1 && acc->workers == NULL))
         return 0;
@@ -76,6 +80,7 @@ static void free_arrays(prc_accumulator *acc)
     prc__free(&acc->allocator, acc->image_counts);
     prc__free(&acc->allocator, acc->workers);
     prc__free(&acc->allocator, acc->split);
+    prc__free(&acc->allocator, acc->feeds);
 }
 
 /* Class indices must lie below the ignore label. */

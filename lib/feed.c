@@ -633,12 +633,14 @@ static void settle(struct split *sp)
 #define SPLIT_FOLD_PIXELS ((size_t)1 << 24)
 
 /* Whether a run counts through the split histogram: any run of a pooled
- * feed, whose runs share one fold; in per-image mode, whose image must be
- * settled at its end, a run long enough to pay for that fold. */
+ * feed of one class, whose runs share one fold; in per-image mode, whose
+ * image must be settled at its end, or with several classes, whose runs
+ * take turns, a run long enough to pay for its own fold. */
 static int use_split(const struct feed *f, size_t n)
 {
     return f->split_cells != 0
-           && (!f->acc->whole_images || n >= 8 * PRC__SPLIT * f->split_cells);
+           && ((!f->acc->whole_images && f->acc->classes == 1)
+               || n >= 8 * PRC__SPLIT * f->split_cells);
 }
 
 /*
@@ -1092,35 +1094,48 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
 /* Feeding                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Finds the first bad pixel of a class from pixel `first` on: 1 with
+ * *at, *status, *label and *s set, or 0 if there is none. */
+static int first_bad(const struct feed *f, size_t first, size_t *at,
+                     prc_status *status, int64_t *label, double *s)
+{
+    const prc_batch *batch = f->batch;
+    size_t total = batch->images * f->plane;
+
+    for (*at = first; *at < total; ++*at) {
+        uint32_t cls;
+        unsigned seen = 0;
+
+        *label = label_value(batch->label_dtype,
+                             pixel(f, f->labels, f->label_stride, *at));
+        *s = score_value(batch->score_dtype,
+                         pixel(f, f->scores, f->score_stride, *at));
+        cls = f->label_table[label_byte(f, *label)];
+        if (f->mask != NULL && !*pixel(f, f->mask, f->mask_stride, *at))
+            continue;
+        *status = PRC_E_LABEL;
+        if (cls == PRC__INVALID)
+            return 1;
+        *status = *s != *s ? PRC_E_NAN : PRC_E_RANGE;
+        if (prc__float_cell(&f->k, *s, cls, &seen) == PRC__BAD_CELL)
+            return 1;
+    }
+    return 0;
+}
+
 /* Describes the first bad pixel from the chunk at `first` on in
  * acc->last_error and returns its status. */
 static prc_status explain_rejection(const struct feed *f, size_t first)
 {
     const prc_batch *batch = f->batch;
-    size_t plane = f->plane, total = batch->images * plane, at;
+    size_t plane = f->plane, at;
     prc_status status = PRC_E_LABEL;
     int64_t label = 0;
     double s = 0.0;
     char where[96];
 
-    for (at = first; at < total; at++) {
-        uint32_t cls;
-        unsigned seen = 0;
-
-        label = label_value(batch->label_dtype,
-                            pixel(f, f->labels, f->label_stride, at));
-        s = score_value(batch->score_dtype,
-                        pixel(f, f->scores, f->score_stride, at));
-        cls = f->label_table[label_byte(f, label)];
-        if (f->mask != NULL && !*pixel(f, f->mask, f->mask_stride, at))
-            continue;
-        if (cls == PRC__INVALID)
-            break;
-        if (prc__float_cell(&f->k, s, cls, &seen) == PRC__BAD_CELL) {
-            status = s != s ? PRC_E_NAN : PRC_E_RANGE;
-            break;
-        }
-    }
+    if (!first_bad(f, first, &at, &status, &label, &s))
+        status = PRC_E_LABEL; /* not reached: the kernels found one */
 
     /* The class is named where it matters: a score's channel, or a
      * multi-label mask; a class index is no class's own. */
@@ -1284,6 +1299,134 @@ static void unfeed_class(const struct feed *f)
     settle(&sp);
 }
 
+size_t prc__feed_size(void)
+{
+    return sizeof(struct feed);
+}
+
+/*
+ * With several classes, each of n threads takes classes t, t + n, t + 2n,
+ * ... and counts the batch image by image, all its classes of one image
+ * before the next image, so that an image's labels come from memory once
+ * per thread rather than once per class.  A thread owns its classes' state
+ * blocks and writes them directly.
+ */
+struct class_worker {
+    struct feed *feeds; /* every class's */
+    size_t first, step; /* its classes */
+    uint64_t *scratch;  /* its per-image scratch histogram */
+    struct split split;
+    int ok;
+    pthread_t thread;
+};
+
+/* Takes back, in class worker w's classes, images [0, image) whole and of
+ * `image` the classes before `before`. */
+static void class_undo(struct class_worker *w, size_t image, size_t before)
+{
+    const prc_accumulator *acc = w->feeds[0].acc;
+    size_t i, c, unused;
+
+    for (i = 0; i <= image; i++)
+        for (c = w->first; c < acc->classes && (i < image || c < before);
+             c += w->step) {
+            struct sink sink = {w->feeds[c].block, w->scratch, &w->split};
+
+            feed_image(&w->feeds[c], &sink, i, UINT64_MAX, &unused);
+        }
+}
+
+static void run_classes(struct class_worker *w)
+{
+    const prc_accumulator *acc = w->feeds[0].acc;
+    size_t images = w->feeds[0].batch->images, plane = w->feeds[0].plane;
+    size_t image, c, bad_at = 0, unused;
+
+    w->ok = 1;
+    for (image = 0; image < images && w->ok; image++)
+        for (c = w->first; c < acc->classes; c += w->step) {
+            struct feed *f = &w->feeds[c];
+            struct sink sink = {f->block, w->scratch, &w->split};
+            unsigned seen = 0;
+
+            if (feed_image(f, &sink, image, 1, &bad_at))
+                continue;
+            /* The chunks of this image counted before the bad one. */
+            if (!acc->whole_images && bad_at > image * plane)
+                count_run(f, image * plane, bad_at - image * plane,
+                          f->block + PRC__STATE_HEADER, UINT64_MAX,
+                          &w->split, &seen, &unused);
+            class_undo(w, image, c);
+            w->ok = 0;
+            break;
+        }
+    settle(&w->split);
+}
+
+static void *run_class_worker(void *arg)
+{
+    run_classes(arg);
+    return NULL;
+}
+
+/*
+ * Counts a batch of several classes, each thread its share of the classes.
+ * Returns PRC_OK, or the status of the first bad pixel (in class order, as
+ * the classes were counted one after the other) with nothing counted.
+ */
+static prc_status feed_classes(prc_accumulator *acc, const prc_batch *batch)
+{
+    struct feed *feeds = acc->feeds;
+    struct class_worker w[PRC__MAX_THREADS];
+    size_t stride = acc->block_length + acc->cells, c;
+    int n = acc->threads, i, started;
+
+    for (c = 0; c < acc->classes; c++)
+        feed_init(&feeds[c], acc, batch, c);
+    for (i = 0; i < n; i++) {
+        w[i].feeds = feeds;
+        w[i].first = (size_t)i;
+        w[i].step = (size_t)n;
+        w[i].scratch = i == 0 ? acc->image_counts
+                              : acc->workers + (size_t)i * stride
+                                    + acc->block_length;
+        w[i].split.copies = acc->split
+                            + (size_t)i * PRC__SPLIT * acc->split_stride;
+        w[i].split.f = NULL;
+        w[i].split.target = NULL;
+        w[i].split.inc = 0;
+        w[i].split.pending = 0;
+    }
+    for (started = 1; started < n; started++)
+        if (pthread_create(&w[started].thread, NULL, run_class_worker,
+                           &w[started]) != 0)
+            break;
+    /* Shares whose thread did not start run here, after this one's. */
+    run_classes(&w[0]);
+    for (i = started; i < n; i++)
+        run_classes(&w[i]);
+    for (i = 1; i < started; i++)
+        pthread_join(w[i].thread, NULL);
+
+    for (i = 0; i < n && w[i].ok; i++)
+        ;
+    if (i == n)
+        return PRC_OK;
+    for (i = 0; i < n; i++)
+        if (w[i].ok)
+            class_undo(&w[i], batch->images, 0);
+    for (c = 0; c < acc->classes; c++) {
+        size_t at;
+        prc_status status;
+        int64_t label;
+        double s;
+
+        if (first_bad(&feeds[c], 0, &at, &status, &label, &s))
+            return explain_rejection(&feeds[c], at);
+    }
+    return explain_rejection(&feeds[0], 0); /* not reached */
+}
+
 prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
 {
     struct feed f;
@@ -1301,7 +1444,15 @@ prc_status prc_accumulator_feed(prc_accumulator *acc, const prc_batch *batch)
         return status;
     }
 
-    for (c = 0; c < acc->classes; c++) {
+    if (acc->classes > 1 && acc->classes >= (size_t)acc->threads) {
+        status = feed_classes(acc, batch);
+        if (status != PRC_OK)
+            return status;
+        c = acc->classes;
+    } else {
+        c = 0;
+    }
+    for (; c < acc->classes; c++) {
         feed_init(&f, acc, batch, c);
         if (feed_class(&f, &bad_at))
             continue;

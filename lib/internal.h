@@ -159,6 +159,8 @@ struct prc_accumulator {
      * run and are zero between feeds. */
     uint32_t *split;
     size_t split_stride;
+    void *feeds;             /* several classes: each class's feed setup
+                                (feed.c), prc__feed_size() bytes each */
     char last_error[320];
 };
 
@@ -179,6 +181,9 @@ prc_status prc__build_tables(prc_accumulator *acc);
 int prc__resolve_kernel(int requested);
 
 #define PRC__MAX_THREADS 256
+
+/* Bytes of one class's feed setup (feed.c). */
+size_t prc__feed_size(void);
 
 /* Copies of the split histogram, and the most cells it holds. */
 #define PRC__SPLIT 4

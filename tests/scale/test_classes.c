@@ -239,39 +239,69 @@ static void class_strides(void **unused)
     free(d);
 }
 
-/* A label that is no class, or a NaN in the last class's channel, refuses
- * the batch after earlier classes were counted: nothing stays counted. */
-static void bad_input_changes_nothing(void **unused)
+/*
+ * A label that is no class, or a NaN in a class's channel, refuses the
+ * batch after other classes (or images) were counted: nothing stays
+ * counted, whatever the mode and thread count (classes shared among 1, 2
+ * or 3 threads; 5 threads for 4 classes split each class's pixels).  The
+ * pixel named is the first bad one of the lowest class that has one, even
+ * where a later class holds one in an earlier image.
+ */
+static void bad_input_in(struct data *d, int per_image, int threads)
 {
-    struct data *d = malloc(sizeof *d);
-    prc_accumulator *acc = make_acc(C, 0, 1, 1);
-    prc_options *o = NULL;
+    prc_accumulator *acc = make_acc(C, 0, per_image, threads);
     unsigned char *before, *after;
     size_t size, size_after;
 
-    (void)unused;
-    assert_non_null(d);
-    make(d, 104);
     ASSERT_OK(feed_classes(acc, d->nchw, PRC_LAYOUT_NCHW, d->labels));
     before = scale_serialize(acc, &size);
 
-    d->labels[5] = C;
+    d->labels[PLANE + 5] = C;
     ASSERT_STATUS(feed_classes(acc, d->nchw, PRC_LAYOUT_NCHW, d->labels),
                   PRC_E_LABEL);
     /* No class named: a class index belongs to no one class. */
     assert_string_equal(prc_accumulator_last_error(acc),
-                        "image 0, row 0, column 5: label 4 is neither a "
+                        "image 1, row 0, column 5: label 4 is neither a "
                         "class nor the ignore label");
-    d->labels[5] = 0;
-    d->nchw[(2 * C + 3) * PLANE + 7] = NAN;
+    d->labels[PLANE + 5] = 0;
+    d->nchw[(1 * C + 3) * PLANE + 7] = NAN;
+    d->nchw[(2 * C + 1) * PLANE + 9] = NAN;
     ASSERT_STATUS(feed_classes(acc, d->nchw, PRC_LAYOUT_NCHW, d->labels),
                   PRC_E_NAN);
     assert_string_equal(prc_accumulator_last_error(acc),
-                        "image 2, row 0, column 7, class 3: score nan "
+                        "image 2, row 0, column 9, class 1: score nan "
                         "is NaN");
+    d->nchw[(2 * C + 1) * PLANE + 9] = 0.5f;
+    ASSERT_STATUS(feed_classes(acc, d->nchw, PRC_LAYOUT_NCHW, d->labels),
+                  PRC_E_NAN);
+    assert_string_equal(prc_accumulator_last_error(acc),
+                        "image 1, row 0, column 7, class 3: score nan "
+                        "is NaN");
+    d->nchw[(1 * C + 3) * PLANE + 7] = 0.5f;
     after = scale_serialize(acc, &size_after);
     assert_int_equal(size_after, size);
     assert_memory_equal(after, before, size);
+    free(before);
+    free(after);
+    prc_accumulator_free(acc);
+}
+
+static void bad_input_changes_nothing(void **unused)
+{
+    static const int threads[] = {1, 2, 3, 5};
+    struct data *d = malloc(sizeof *d);
+    prc_accumulator *acc;
+    prc_options *o = NULL;
+    int per_image;
+    size_t t;
+
+    (void)unused;
+    assert_non_null(d);
+    make(d, 104);
+    for (per_image = 0; per_image <= 1; per_image++)
+        for (t = 0; t < sizeof threads / sizeof *threads; t++)
+            bad_input_in(d, per_image, threads[t]);
+    acc = make_acc(C, 0, 1, 1);
 
     /* bool labels cannot name one of three classes. */
     {
@@ -304,8 +334,6 @@ static void bad_input_changes_nothing(void **unused)
 
     prc_options_free(o);
     prc_accumulator_free(acc);
-    free(before);
-    free(after);
     free(d);
 }
 
