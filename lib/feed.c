@@ -1074,6 +1074,10 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
         run_worker(&w[0]);
     for (i = 1; i < started; i++)
         pthread_join(w[i].thread, NULL);
+    /* Whatever a worker's split histogram still owes reaches its state
+     * (the runs settle their own; this makes sure by construction). */
+    for (i = 0; i < n; i++)
+        settle(&w[i].split);
     if (started < n)
         return -1;
 
@@ -1321,7 +1325,7 @@ struct class_worker {
 };
 
 /* Takes back, in class worker w's classes, images [0, image) whole and of
- * `image` the classes before `before`. */
+ * `image` the classes before `before`, and settles its split histogram. */
 static void class_undo(struct class_worker *w, size_t image, size_t before)
 {
     const prc_accumulator *acc = w->feeds[0].acc;
@@ -1334,6 +1338,7 @@ static void class_undo(struct class_worker *w, size_t image, size_t before)
 
             feed_image(&w->feeds[c], &sink, i, UINT64_MAX, &unused);
         }
+    settle(&w->split);
 }
 
 static void run_classes(struct class_worker *w)
@@ -1407,6 +1412,8 @@ static prc_status feed_classes(prc_accumulator *acc, const prc_batch *batch)
         run_classes(&w[i]);
     for (i = 1; i < started; i++)
         pthread_join(w[i].thread, NULL);
+    for (i = 0; i < n; i++)
+        settle(&w[i].split);
 
     for (i = 0; i < n && w[i].ok; i++)
         ;

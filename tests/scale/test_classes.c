@@ -337,6 +337,91 @@ static void bad_input_changes_nothing(void **unused)
     free(d);
 }
 
+/*
+ * The same on images long enough to count through the split histogram
+ * (2 images of 64 x 64 at 50 bins), with a NaN in some classes only, so
+ * that some threads finish their classes before the batch is refused: the
+ * state is as it was, and a good batch then counts exactly as it does on
+ * an accumulator that never saw the bad one.  Class indices and
+ * multi-label masks, both modes, 1, 2, 3 and 5 threads.
+ */
+#define LONG_SIDE 64
+#define LONG_PLANE (LONG_SIDE * LONG_SIDE)
+
+static prc_status feed_long(prc_accumulator *acc, const float *scores,
+                            const uint8_t *labels)
+{
+    prc_batch *b = NULL;
+    prc_status status;
+
+    ASSERT_OK(prc_batch_create(&b));
+    ASSERT_OK(prc_batch_set_shape(b, 2, LONG_SIDE, LONG_SIDE));
+    ASSERT_OK(prc_batch_set_scores(b, PRC_DTYPE_FLOAT32, scores));
+    ASSERT_OK(prc_batch_set_labels(b, PRC_DTYPE_UINT8, labels));
+    status = prc_accumulator_feed(acc, b);
+    prc_batch_free(b);
+    return status;
+}
+
+static void bad_classes_on_long_images(void **unused)
+{
+    static const int threads[] = {1, 2, 3, 5};
+    static const size_t bad[3][2] = {{1, 1}, {3, 3}, {0, 2}};
+    float *scores = malloc(2 * C * LONG_PLANE * sizeof *scores);
+    uint8_t *labels = malloc(2 * C * LONG_PLANE);
+    test_rng rng = {105};
+    int multilabel, per_image;
+    size_t i, t, k;
+
+    (void)unused;
+    assert_non_null(scores);
+    assert_non_null(labels);
+    for (i = 0; i < 2 * C * LONG_PLANE; i++)
+        scores[i] = (float)test_rng_unit(&rng);
+    for (multilabel = 0; multilabel <= 1; multilabel++) {
+        /* Class indices (255 ignored), or a 0/1 mask per class. */
+        for (i = 0; i < 2 * C * LONG_PLANE; i++)
+            labels[i] = multilabel ? (uint8_t)test_rng_below(&rng, 2)
+                        : i % 29 == 0 ? 255
+                                      : (uint8_t)(i * 7 % C);
+        for (per_image = 0; per_image <= 1; per_image++)
+            for (t = 0; t < sizeof threads / sizeof *threads; t++)
+                for (k = 0; k < 3; k++) {
+                    prc_accumulator *acc = make_acc(C, multilabel,
+                                                    per_image, threads[t]);
+                    prc_accumulator *fresh = make_acc(C, multilabel,
+                                                      per_image, 1);
+                    size_t at0 = (1 * C + bad[k][0]) * LONG_PLANE + 77;
+                    size_t at1 = (0 * C + bad[k][1]) * LONG_PLANE + 3001;
+                    float saved0 = scores[at0], saved1 = scores[at1];
+                    unsigned char *before, *after;
+                    size_t size, size_after;
+
+                    ASSERT_OK(feed_long(acc, scores, labels));
+                    ASSERT_OK(feed_long(fresh, scores, labels));
+                    ASSERT_OK(feed_long(fresh, scores, labels));
+                    before = scale_serialize(acc, &size);
+                    scores[at0] = NAN;
+                    scores[at1] = NAN;
+                    ASSERT_STATUS(feed_long(acc, scores, labels),
+                                  PRC_E_NAN);
+                    scores[at0] = saved0;
+                    scores[at1] = saved1;
+                    after = scale_serialize(acc, &size_after);
+                    assert_int_equal(size_after, size);
+                    assert_memory_equal(after, before, size);
+                    ASSERT_OK(feed_long(acc, scores, labels));
+                    scale_assert_same(acc, fresh);
+                    free(before);
+                    free(after);
+                    prc_accumulator_free(acc);
+                    prc_accumulator_free(fresh);
+                }
+    }
+    free(scores);
+    free(labels);
+}
+
 /* Merged and deserialized multi-class states equal the single pass. */
 static void merge_and_serialize(void **unused)
 {
@@ -370,6 +455,7 @@ int main(void)
         cmocka_unit_test(multilabel_equals_one_vs_rest),
         cmocka_unit_test(class_strides),
         cmocka_unit_test(bad_input_changes_nothing),
+        cmocka_unit_test(bad_classes_on_long_images),
         cmocka_unit_test(merge_and_serialize),
     };
 
