@@ -305,6 +305,8 @@ static prc__tally_fn u8_tally(int kernel, const struct prc__kernel_ctx *k)
         return prc__avx512_tally_u8;
     if (kernel == PRC_KERNEL_AVX2)
         return prc__avx2_tally_u8;
+    if (kernel == PRC_KERNEL_SSE2)
+        return prc__sse2_tally_u8;
     return prc__tally_u8;
 }
 

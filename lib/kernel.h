@@ -157,6 +157,9 @@ unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
 /* The SSE2 kernels (kernel_sse2.c); NULL off x86-64. */
 extern const prc__classify_fn prc__sse2_f32;
 extern const prc__classify_fn prc__sse2_f64;
+unsigned prc__sse2_tally_u8(const struct prc__kernel_ctx *k,
+                            const void *scores, const uint8_t *labels,
+                            size_t n, uint32_t *split, size_t stride);
 
 /* The AVX-512 kernels (kernel_avx512.c); NULL where the build has none. */
 extern const prc__classify_fn prc__avx512_f32;

@@ -1,10 +1,11 @@
 /*
- * kernel_avx2.c - float classifiers for x86-64 processors with AVX2,
- * compiled for that instruction set whatever the build's target and chosen
- * at run time.  Eight (float32) or four (float64) pixels at a time take the
- * common path: label 0 or 1, score in [0, 1] and not near a threshold.  A
- * group with any other pixel goes through the portable kernel, so the cells
- * are the portable kernel's by construction.
+ * kernel_avx2.c - classifiers for x86-64 processors with AVX2, compiled
+ * for that instruction set whatever the build's target and chosen at run
+ * time.  Eight float pixels at a time take the common path: a counted
+ * label with a score in [0, 1] clear of every threshold.  A group with any
+ * other pixel goes through the portable kernel, so the cells are the
+ * portable kernel's by construction.  uint8 scores are tallied 32 at a
+ * time, into the split histogram by score byte.
  */
 #include "kernel.h"
 

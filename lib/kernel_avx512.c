@@ -1,11 +1,12 @@
 /*
- * kernel_avx512.c - float classifiers for x86-64 processors with AVX-512
- * (F, BW, VL and DQ), compiled for that instruction set whatever the
- * build's target and chosen at run time.  Sixteen float32 or eight float64
- * pixels at a time take the common path: a counted label with a score in
- * [0, 1] not near a threshold, or the ignore label with any score.  A
- * group with any other pixel goes through the portable kernel, so the
- * cells are the portable kernel's by construction.
+ * kernel_avx512.c - classifiers for x86-64 processors with AVX-512 (F, BW,
+ * VL and DQ), compiled for that instruction set whatever the build's
+ * target and chosen at run time.  Sixteen float pixels at a time take the
+ * common path: a counted label with a score in [0, 1) clear of every
+ * threshold, or the ignore label with any score.  A group with any other
+ * pixel goes through the portable kernel, so the cells are the portable
+ * kernel's by construction.  uint8 scores are tallied 64 at a time, into
+ * the split histogram by score byte.
  */
 #include "kernel.h"
 

@@ -1,10 +1,11 @@
 /*
- * kernel_sse2.c - float classifiers with SSE2, which every x86-64
- * processor has.  Eight pixels at a time (two or four registers of
- * scores) take the common path: a counted label with a score in [0, 1] not
- * near a threshold, or the ignore label with any score.  A group with any
- * other pixel goes through the portable kernel, so the cells are the
- * portable kernel's by construction.
+ * kernel_sse2.c - classifiers with SSE2, which every x86-64 processor has.
+ * Eight float pixels at a time (two or four registers of scores) take the
+ * common path: a counted label with a score in [0, 1] clear of every
+ * threshold, or the ignore label with any score.  A group with any other
+ * pixel goes through the portable kernel, so the cells are the portable
+ * kernel's by construction.  uint8 scores are tallied 16 at a time, into
+ * the split histogram by score byte.
  *
  * SSE2 has no floor: scores in [0, 1] give x = s * B >= 0, whose
  * truncation is its floor, and lanes outside [0, 1] never use theirs.
@@ -192,6 +193,69 @@ static unsigned classify_f64(const struct prc__kernel_ctx *k,
     return seen | prc__classify_f64(k, s + i, labels + i, n - i, cell + i);
 }
 
+/* Cells of 16 score bytes and their class bytes (0 negative, 1 positive,
+ * 2 ignored): class << 8 | score, in order. */
+static inline void store_u8_cells(__m128i v, __m128i cls, uint32_t *cell)
+{
+    __m128i zero = _mm_setzero_si128();
+    __m128i low = _mm_unpacklo_epi8(v, cls), high = _mm_unpackhi_epi8(v, cls);
+
+    _mm_storeu_si128((__m128i *)cell, _mm_unpacklo_epi16(low, zero));
+    _mm_storeu_si128((__m128i *)(cell + 4), _mm_unpackhi_epi16(low, zero));
+    _mm_storeu_si128((__m128i *)(cell + 8), _mm_unpacklo_epi16(high, zero));
+    _mm_storeu_si128((__m128i *)(cell + 12),
+                     _mm_unpackhi_epi16(high, zero));
+}
+
+unsigned prc__sse2_tally_u8(const struct prc__kernel_ctx *k,
+                            const void *scores, const uint8_t *labels,
+                            size_t n, uint32_t *split, size_t stride)
+{
+    const uint8_t *s = scores;
+    /* Bytes below the limit are those equal to their minimum with
+     * limit - 1 (SSE2 compares bytes as signed only). */
+    const __m128i below = _mm_set1_epi8((char)(k->counted_limit - 1));
+    const __m128i positive = _mm_set1_epi8((char)k->positive_byte);
+    const __m128i ignored = _mm_set1_epi8((char)k->ignored_byte);
+    const __m128i has_ignored = _mm_set1_epi8(
+        (char)(k->ignored_byte <= 255 ? -1 : 0));
+    const __m128i one = _mm_set1_epi8(1), two = _mm_set1_epi8(2);
+    uint32_t cell[PRC__KERNEL_MAX];
+    __m128i good = _mm_set1_epi8(-1), any_positive = _mm_setzero_si128();
+    __m128i any_negative = any_positive;
+    unsigned seen = 0;
+    size_t i;
+
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m128i lab = _mm_loadu_si128((const __m128i *)(labels + i));
+        __m128i counted = _mm_cmpeq_epi8(_mm_min_epu8(lab, below), lab);
+        __m128i pos = _mm_cmpeq_epi8(lab, positive);
+        __m128i ign = _mm_and_si128(_mm_cmpeq_epi8(lab, ignored),
+                                    has_ignored);
+
+        good = _mm_and_si128(good, _mm_or_si128(counted, ign));
+        any_positive = _mm_or_si128(any_positive, pos);
+        any_negative = _mm_or_si128(any_negative,
+                                    _mm_andnot_si128(pos, counted));
+        store_u8_cells(_mm_loadu_si128((const __m128i *)(s + i)),
+                       _mm_or_si128(_mm_and_si128(pos, one),
+                                    _mm_and_si128(ign, two)),
+                       cell + i);
+    }
+    for (; i < n; i++) {
+        uint32_t c = k->classes[labels[i]];
+
+        seen |= 1u << c;
+        cell[i] = c << 8 | s[i];
+    }
+    if (_mm_movemask_epi8(good) != 0xFFFF || (seen & 1u << PRC__INVALID))
+        return PRC__SEEN_BAD;
+    prc__increment_split(split, stride, cell, n);
+    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
+           | (_mm_movemask_epi8(any_positive) ? PRC__SEEN_POSITIVE : 0u)
+           | (_mm_movemask_epi8(any_negative) ? PRC__SEEN_NEGATIVE : 0u);
+}
+
 const prc__classify_fn prc__sse2_f32 = classify_f32;
 const prc__classify_fn prc__sse2_f64 = classify_f64;
 
@@ -199,5 +263,12 @@ const prc__classify_fn prc__sse2_f64 = classify_f64;
 
 const prc__classify_fn prc__sse2_f32 = 0;
 const prc__classify_fn prc__sse2_f64 = 0;
+
+unsigned prc__sse2_tally_u8(const struct prc__kernel_ctx *k,
+                            const void *scores, const uint8_t *labels,
+                            size_t n, uint32_t *split, size_t stride)
+{
+    return prc__tally_u8(k, scores, labels, n, split, stride);
+}
 
 #endif
