@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -424,6 +425,12 @@ static int write_dataset(const char *dir, const struct dataset *d)
     char path[4096];
     int rc = 0;
 
+    /* The directory itself, if it is not there yet (not its parents). */
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "prcurve-bench: %s: cannot create it: %s\n", dir,
+                strerror(errno));
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/%s_scores_f32.npy", dir, d->name);
     rc |= write_npy(path, "<f4", d->f32, 4, d);
     snprintf(path, sizeof path, "%s/%s_scores_u8.npy", dir, d->name);

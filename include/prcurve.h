@@ -481,12 +481,15 @@ typedef struct prc_result prc_result;
 
 /* Creates an accumulator with the given options (copied; NULL means every
  * default).  Memory, whatever is fed later: per class about 24 * B bytes,
- * 88 * B with per-image mode, plus 16 * B per bootstrap replicate; plus one
- * class's state per thread with PRC_OPT_THREADS.  Returns PRC_OK,
- * PRC_E_NULL, PRC_E_NOMEM, PRC_E_UNSUPPORTED if PRC_OPT_KERNEL names a
- * kernel this processor lacks, or PRC_E_OPTION_VALUE for options that do
- * not go together: class indices not all below the ignore label, or a
- * score range too narrow for its bins. */
+ * 88 * B with per-image mode, plus 16 * B per bootstrap replicate; per
+ * thread about 32 * B for the histograms it counts through (12 KB when B
+ * is above 2045), and for each thread beyond the first one class's state
+ * and a scratch histogram; with several classes about 1 KB per class.
+ * Returns PRC_OK, PRC_E_NULL, PRC_E_NOMEM, PRC_E_UNSUPPORTED if
+ * PRC_OPT_KERNEL names a kernel this processor lacks, or
+ * PRC_E_OPTION_VALUE for options that do not go together: class indices
+ * not all below the ignore label, or a score range too narrow for its
+ * bins. */
 PRC_API prc_status prc_accumulator_create(prc_accumulator **out,
                                           const prc_options *options);
 
@@ -495,7 +498,9 @@ PRC_API void prc_accumulator_free(prc_accumulator *acc);
 
 /* Counts every pixel of a batch.  Pixels whose label is the ignore label
  * count nowhere, whatever their score.  Each image of the batch is one image
- * for per-image mode.  Allocates nothing.
+ * for per-image mode.  Allocates nothing (with PRC_OPT_THREADS above 1 it
+ * starts and joins that many threads less one, whose stacks come from the
+ * system).
  *
  * Returns PRC_OK; PRC_E_NULL; PRC_E_INCOMPLETE if shape, scores or labels
  * were never set; PRC_E_NAN, PRC_E_RANGE (under PRC_POLICY_REJECT) or

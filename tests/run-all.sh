@@ -60,7 +60,7 @@ step "libFuzzer targets, ${PRC_FUZZ_SECONDS:-20} s each"
 # The examples are built too: their .npy and PNG readers are fuzzed.
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DPRC_FUZZ=ON \
     -DPRC_SANITIZE=address,undefined -DBUILD_SHARED_LIBS=OFF \
-    -DPRC_BUILD_EXAMPLES=ON -DPRC_BUILD_BENCH=OFF -DPRC_ABI_CHECK=OFF \
+    -DPRC_BUILD_EXAMPLES=ON -DPRC_BUILD_BENCH=OFF \
     >/dev/null
 cmake --build build-fuzz
 for corpus in tests/fuzz/corpus/*/; do
@@ -76,7 +76,7 @@ for corpus in tests/fuzz/corpus/*/; do
         echo "fuzz_$target failed; the input is in build-fuzz/crash-$target-*"
         exit 1
     fi
-    tail -n 1 "$log"
+    echo "fuzz_$target: $(tail -n 1 "$log")"
 done
 
 # One plain closing line for whoever reads only the end of the log.
