@@ -524,10 +524,16 @@ PRC_API prc_status prc_accumulator_finalize(const prc_accumulator *acc,
 /* Forgets everything fed, keeping the options. */
 PRC_API void prc_accumulator_reset(prc_accumulator *acc);
 
-/* Reads the accumulator's options (see prc_options_get). */
+/* Reads the accumulator's options (see prc_options_get); PRC_OPT_KERNEL
+ * reads back as it was set, PRC_KERNEL_AUTO included. */
 PRC_API prc_status prc_accumulator_get_option(const prc_accumulator *acc,
                                               prc_option option,
                                               int64_t *value);
+
+/* The kernel the accumulator's feeds run (enum prc_kernel): the one
+ * PRC_OPT_KERNEL forced, or the one PRC_KERNEL_AUTO chose on this
+ * processor; -1 for NULL. */
+PRC_API int prc_accumulator_kernel(const prc_accumulator *acc);
 
 /* A one-line description of the most recent failed call on this accumulator,
  * with the position of the offending pixel where there is one, e.g.

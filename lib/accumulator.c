@@ -187,6 +187,11 @@ prc_status prc_accumulator_get_option(const prc_accumulator *acc,
     return prc_options_get(&acc->options, option, value);
 }
 
+int prc_accumulator_kernel(const prc_accumulator *acc)
+{
+    return acc == NULL ? -1 : acc->kernel;
+}
+
 const char *prc_accumulator_last_error(const prc_accumulator *acc)
 {
     if (acc == NULL)

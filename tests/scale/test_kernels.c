@@ -456,6 +456,42 @@ static void split_histogram_folds_midway(void **unused)
     free(labels);
 }
 
+/* An accumulator says which kernel it runs: the one forced, or for
+ * automatic the widest this processor has (AVX-512, AVX2, SSE2, portable);
+ * the option reads back as set. */
+static void kernel_in_use_is_reported(void **unused)
+{
+    static const int widest_first[] = {PRC_KERNEL_AVX512, PRC_KERNEL_AVX2,
+                                       PRC_KERNEL_SSE2, PRC_KERNEL_SCALAR};
+    int available[TEST_KERNEL_LAST + 1] = {0};
+    int kernel, expected = -1;
+    size_t i;
+    prc_accumulator *acc;
+    int64_t value = -1;
+
+    (void)unused;
+    for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST; kernel++) {
+        acc = make_acc(10, PRC_RULE_GE, 0, kernel, 1);
+        if (acc == NULL)
+            continue;
+        available[kernel] = 1;
+        assert_int_equal(prc_accumulator_kernel(acc), kernel);
+        prc_accumulator_free(acc);
+    }
+    assert_true(available[PRC_KERNEL_SCALAR]);
+    for (i = 0; i < sizeof widest_first / sizeof *widest_first; i++)
+        if (available[widest_first[i]]) {
+            expected = widest_first[i];
+            break;
+        }
+    acc = make_acc(10, PRC_RULE_GE, 0, PRC_KERNEL_AUTO, 1);
+    assert_int_equal(prc_accumulator_kernel(acc), expected);
+    ASSERT_OK(prc_accumulator_get_option(acc, PRC_OPT_KERNEL, &value));
+    assert_int_equal(value, PRC_KERNEL_AUTO);
+    prc_accumulator_free(acc);
+    assert_int_equal(prc_accumulator_kernel(NULL), -1);
+}
+
 static void unsupported_kernel_is_refused(void **unused)
 {
     prc_options *o = NULL;
@@ -489,6 +525,7 @@ int main(void)
         cmocka_unit_test(long_runs_match_reference),
         cmocka_unit_test(threshold_neighbourhoods_agree),
         cmocka_unit_test(split_histogram_folds_midway),
+        cmocka_unit_test(kernel_in_use_is_reported),
         cmocka_unit_test(unsupported_kernel_is_refused),
     };
 
