@@ -59,9 +59,12 @@ static int allocate_arrays(prc_accumulator *acc)
     /* A whole number of cache lines, plus one: copies that start a
      * multiple of 4 KiB apart would alias in the store buffer. */
     acc->split_stride = (acc->split_stride + 15) / 16 * 16 + 16;
+    /* Above PRC__SPLIT_MAX_CELLS float cells count into one 32-bit copy. */
+    acc->split_size = PRC__SPLIT * acc->split_stride;
+    if (acc->cells > PRC__SPLIT_MAX_CELLS && acc->cells + 16 > acc->split_size)
+        acc->split_size = acc->cells + 16;
     acc->split = prc__alloc(&acc->allocator, (size_t)acc->threads,
-                            PRC__SPLIT * acc->split_stride * sizeof *acc->split,
-                            1);
+                            acc->split_size * sizeof *acc->split, 1);
     if (acc->classes > 1)
         acc->feeds = prc__alloc(&acc->allocator, acc->classes,
                                 prc__feed_size(), 0);

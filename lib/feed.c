@@ -61,6 +61,7 @@ struct feed {
      * not 0: uint8 scores through tally (PRC__U8_CELLS cells by score
      * byte), others through classify (the cells themselves). */
     size_t split_cells;
+    int split_copies;       /* PRC__SPLIT, or 1 for many cells */
     prc__tally_fn tally;
     size_t plane;           /* pixels per image */
     size_t score_size;      /* bytes per score */
@@ -375,8 +376,8 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
     }
     feed->k.ignored_byte = ignored_byte(feed->k.classes);
     feed->tally = NULL;
-    feed->split_cells = acc->weighted || acc->cells > PRC__SPLIT_MAX_CELLS
-                            ? 0 : acc->cells;
+    feed->split_cells = acc->weighted ? 0 : acc->cells;
+    feed->split_copies = acc->cells > PRC__SPLIT_MAX_CELLS ? 1 : PRC__SPLIT;
     feed->gather = !direct(feed) || acc->custom || batch->mask != NULL;
     if (acc->custom) {
         /* Thresholds other than k / B: no fast path, a binary search. */
@@ -394,6 +395,7 @@ static void feed_init(struct feed *feed, prc_accumulator *acc,
     feed->classify = prc__classify_u8;
     if (!acc->weighted) {
         feed->split_cells = PRC__U8_CELLS;
+        feed->split_copies = PRC__SPLIT;
         feed->tally = u8_tally(acc->kernel, &feed->k);
     }
 }
@@ -597,6 +599,21 @@ static void increment(uint64_t *counts, const uint32_t *cell, size_t m,
         counts[cell[i]] += inc;
 }
 
+/* split[cell[i]] += 1 for i < m: one 32-bit copy, for many cells. */
+static void increment_one(uint32_t *split, const uint32_t *cell, size_t m)
+{
+    size_t i;
+
+    for (i = 0; i + 4 <= m; i += 4) {
+        split[cell[i]]++;
+        split[cell[i + 1]]++;
+        split[cell[i + 2]]++;
+        split[cell[i + 3]]++;
+    }
+    for (; i < m; i++)
+        split[cell[i]]++;
+}
+
 /* Adds what the split histogram owes into its target and zeroes it. */
 static void settle(struct split *sp)
 {
@@ -611,11 +628,15 @@ static void settle(struct split *sp)
     stride = f->acc->split_stride;
 
     for (c = 0; c < f->split_cells; c++) {
-        uint64_t sum = (uint64_t)split[c] + split[stride + c]
-                       + split[2 * stride + c] + split[3 * stride + c];
+        uint64_t sum = split[c];
 
-        split[c] = split[stride + c] = 0;
-        split[2 * stride + c] = split[3 * stride + c] = 0;
+        split[c] = 0;
+        if (f->split_copies > 1) {
+            sum += (uint64_t)split[stride + c] + split[2 * stride + c]
+                   + split[3 * stride + c];
+            split[stride + c] = split[2 * stride + c] = 0;
+            split[3 * stride + c] = 0;
+        }
         if (sum == 0)
             continue;
         if (f->tally == NULL)
@@ -640,9 +661,13 @@ static void settle(struct split *sp)
  * take turns, a run long enough to pay for its own fold. */
 static int use_split(const struct feed *f, size_t n)
 {
-    return f->split_cells != 0
-           && ((!f->acc->whole_images && f->acc->classes == 1)
-               || n >= 8 * PRC__SPLIT * f->split_cells);
+    if (f->split_cells == 0)
+        return 0;
+    if (f->split_copies == 1)
+        return !f->acc->whole_images && f->acc->classes == 1
+               && f->batch->images * f->plane >= 8 * f->split_cells;
+    return (!f->acc->whole_images && f->acc->classes == 1)
+           || n >= 8 * PRC__SPLIT * f->split_cells;
 }
 
 /*
@@ -706,6 +731,8 @@ static int count_run(const struct feed *f, size_t first, size_t n,
         *seen |= chunk_seen;
         if (f->weighted)
             count_weighted(f, at, m, cell, counts, inc);
+        else if (split && f->tally == NULL && f->split_copies == 1)
+            increment_one(sp->copies, cell, m);
         else if (split && f->tally == NULL)
             prc__increment_split(sp->copies, f->acc->split_stride, cell, m);
         else if (!split)
@@ -1055,7 +1082,7 @@ static int feed_parallel(const struct feed *f, size_t *bad_at)
         w[i].sink.state = acc->workers + (size_t)i * stride;
         w[i].sink.scratch = w[i].sink.state + acc->block_length;
         w[i].split.copies = acc->split
-                            + (size_t)i * PRC__SPLIT * acc->split_stride;
+                            + (size_t)i * acc->split_size;
         w[i].split.f = NULL;
         w[i].split.target = NULL;
         w[i].split.inc = 0;
@@ -1398,7 +1425,7 @@ static prc_status feed_classes(prc_accumulator *acc, const prc_batch *batch)
                               : acc->workers + (size_t)i * stride
                                     + acc->block_length;
         w[i].split.copies = acc->split
-                            + (size_t)i * PRC__SPLIT * acc->split_stride;
+                            + (size_t)i * acc->split_size;
         w[i].split.f = NULL;
         w[i].split.target = NULL;
         w[i].split.inc = 0;

@@ -150,15 +150,17 @@ struct prc_accumulator {
     int threads;
     uint64_t *workers;       /* threads > 1: per thread a state, then a
                                 scratch histogram */
-    /* Per thread PRC__SPLIT interleaved copies of a 32-bit histogram,
-     * each split_stride long: consecutive pixels count into different
-     * copies, so a run of pixels in one cell is not one chain of
-     * dependent increments.  The copies hold the cells (when there are at
-     * most PRC__SPLIT_MAX_CELLS) or, for uint8 scores, 256 score bytes
-     * per label class; they are added into the state at the end of every
-     * run and are zero between feeds. */
+    /* Per thread split_size values: PRC__SPLIT interleaved copies of a
+     * 32-bit histogram, each split_stride long, so that consecutive pixels
+     * count into different copies and a run of pixels in one cell is not
+     * one chain of dependent increments.  The copies hold the cells (when
+     * there are at most PRC__SPLIT_MAX_CELLS) or, for uint8 scores, 256
+     * score bytes per label class.  With more cells, one copy of the cells
+     * instead: half the size of the 64-bit state, for the caches.  Feeds
+     * add them into the state (feed.c) and leave them zero. */
     uint32_t *split;
     size_t split_stride;
+    size_t split_size;
     void *feeds;             /* several classes: each class's feed setup
                                 (feed.c), prc__feed_size() bytes each */
     char last_error[320];

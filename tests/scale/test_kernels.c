@@ -419,6 +419,81 @@ static void threshold_neighbourhoods_agree(void **unused)
 }
 
 /*
+ * Above 4096 cells (2045 bins) a pooled feed of at least 8 x cells pixels
+ * counts into one 32-bit copy of the histogram: one image of 1024 x 1040
+ * at 65536 bins (131076 cells), every kernel and thread count against the
+ * brute-force reference, then a bad score deep inside refused with nothing
+ * left behind.
+ */
+static void many_bins_match_reference(void **unused)
+{
+    const size_t height = 1024, width = 1040, n = height * width;
+    float *scores = malloc(n * sizeof *scores);
+    uint8_t *labels = malloc(n);
+    test_rng rng = {110};
+    ref_options ro;
+    ref_curve ref;
+    size_t i, t, compared = 0;
+    int kernel;
+
+    (void)unused;
+    assert_non_null(scores);
+    assert_non_null(labels);
+    for (i = 0; i < n; i++) {
+        double u = test_rng_unit(&rng);
+
+        labels[i] = i / 61 % 13 == 6 ? 255 : test_rng_below(&rng, 5) == 0;
+        scores[i] = test_rng_below(&rng, 40) == 0
+                        ? (float)((double)test_rng_below(&rng, 65537)
+                                  / 65536.0)
+                    : labels[i] == 1 ? (float)(0.5 + 0.5 * u)
+                                     : (float)(0.3 * u * u * u);
+    }
+    ref_options_default(&ro);
+    ro.bins = 65536;
+    ref_init(&ref, &ro);
+    ASSERT_OK(ref_feed(&ref, 1, n, PRC_DTYPE_FLOAT32, scores,
+                       PRC_DTYPE_UINT8, labels));
+    ref_finish(&ref);
+    for (kernel = PRC_KERNEL_SCALAR; kernel <= TEST_KERNEL_LAST; kernel++)
+        for (t = 0; t < THREAD_CASES; t++) {
+            prc_accumulator *acc = make_acc(65536, PRC_RULE_GE, 0, kernel,
+                                            thread_counts[t]);
+            prc_accumulator *once;
+            prc_result *res = NULL;
+            float saved = scores[n / 2 + 5];
+            uint8_t saved_label = labels[n / 2 + 5];
+
+            if (acc == NULL)
+                continue;
+            ASSERT_OK(feed_arrays(acc, 1, height, width, PRC_DTYPE_FLOAT32,
+                                  scores, PRC_DTYPE_UINT8, labels));
+            ASSERT_OK(prc_accumulator_finalize(acc, &res));
+            check_result_against_ref(res, &ref, 1e-12);
+            prc_result_free(res);
+            once = make_acc(65536, PRC_RULE_GE, 0, PRC_KERNEL_SCALAR, 1);
+            ASSERT_OK(feed_arrays(once, 1, height, width, PRC_DTYPE_FLOAT32,
+                                  scores, PRC_DTYPE_UINT8, labels));
+            scores[n / 2 + 5] = 1.5f;
+            labels[n / 2 + 5] = 0;
+            ASSERT_STATUS(feed_arrays(acc, 1, height, width,
+                                      PRC_DTYPE_FLOAT32, scores,
+                                      PRC_DTYPE_UINT8, labels),
+                          PRC_E_RANGE);
+            scores[n / 2 + 5] = saved;
+            labels[n / 2 + 5] = saved_label;
+            scale_assert_same(acc, once);
+            prc_accumulator_free(once);
+            prc_accumulator_free(acc);
+            compared++;
+        }
+    assert_true(compared >= THREAD_CASES);
+    ref_free(&ref);
+    free(scores);
+    free(labels);
+}
+
+/*
  * A pooled feed settles the split histogram into the state only at its
  * end, or every 2^24 pixels: two images of 2048 x 4100 (2^24 + 2^14
  * pixels) in one batch cross that, one image per batch does not; the
@@ -525,6 +600,7 @@ int main(void)
         cmocka_unit_test(long_runs_match_reference),
         cmocka_unit_test(threshold_neighbourhoods_agree),
         cmocka_unit_test(split_histogram_folds_midway),
+        cmocka_unit_test(many_bins_match_reference),
         cmocka_unit_test(kernel_in_use_is_reported),
         cmocka_unit_test(unsupported_kernel_is_refused),
     };
