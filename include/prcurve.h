@@ -482,7 +482,7 @@ typedef struct prc_result prc_result;
 /* Creates an accumulator with the given options (copied; NULL means every
  * default).  Memory, whatever is fed later: per class about 24 * B bytes,
  * 88 * B with per-image mode, plus 16 * B per bootstrap replicate; per
- * thread about 32 * B for the histograms it counts through (12 KB when B
+ * thread about 32 * B for the histograms it counts through (8 * B when B
  * is above 2045), and for each thread beyond the first one class's state
  * and a scratch histogram; with several classes about 1 KB per class.
  * Returns PRC_OK, PRC_E_NULL, PRC_E_NOMEM, PRC_E_UNSUPPORTED if
