@@ -6,6 +6,8 @@ without classes)."""
 
 import sys
 
+import numpy as np
+
 import prcurve
 
 FAILURES = []
@@ -28,6 +30,36 @@ def refused(kwargs, words):
     check(False, "%r refused" % (kwargs,))
 
 
+def check_kernels_and_threads():
+    """Every kernel this processor has, on 1 and 3 threads, counts the
+    same (the state, element for element) as the portable one on 1; an
+    accumulator names the kernel it runs, automatic the widest."""
+    rng = np.random.default_rng(7)
+    scores = rng.random((3, 70, 90), dtype=np.float32)
+    labels = (rng.random((3, 70, 90)) < 0.2).astype(np.uint8)
+    labels[:, ::7, ::5] = 255
+    base = prcurve.Accumulator(bins=100, kernel="scalar")
+    base.update(scores, labels)
+    have = []
+    for name in ("scalar", "sse2", "avx2", "avx512"):
+        for threads in (1, 3):
+            try:
+                acc = prcurve.Accumulator(bins=100, kernel=name,
+                                          threads=threads)
+            except prcurve.PrcurveError:
+                break
+            acc.update(scores, labels)
+            check(acc.kernel == name, "%s names itself" % name)
+            check(np.array_equal(acc.state(), base.state()),
+                  "%s on %d thread(s) counts as the portable kernel"
+                  % (name, threads))
+        else:
+            have.append(name)
+    check("scalar" in have, "the portable kernel is always there")
+    check(prcurve.Accumulator().kernel == have[-1],
+          "automatic runs the widest kernel, %s" % have[-1])
+
+
 def main():
     big = 2 ** 64
     refused({"bins": big + 10}, ["bins", "1..16777216"])
@@ -43,6 +75,11 @@ def main():
     refused({"ignore_label": big + 255}, ["ignore_label", "2..255"])
     refused({"seed": 3}, ["seed", "bootstrap"])
     refused({"multilabel": True}, ["multilabel", "classes"])
+
+    refused({"threads": 0}, ["threads", "1..256"])
+    refused({"threads": 257}, ["threads", "1..256"])
+    refused({"kernel": "neon"}, ["kernel", "'avx512'"])
+    check_kernels_and_threads()
 
     acc = prcurve.Accumulator(bootstrap=10, seed=2 ** 63 - 1, classes=3,
                               multilabel=True, bins=16777216)

@@ -20,6 +20,7 @@ _LABEL_DTYPES = {np.dtype(np.uint8): n.DTYPE_UINT8,
 _WEIGHT_DTYPES = {np.dtype(np.float32): n.DTYPE_FLOAT32,
                   np.dtype(np.float64): n.DTYPE_FLOAT64}
 _RULES = {"ge": 0, "gt": 1}
+_KERNELS = {"auto": 0, "scalar": 1, "avx2": 2, "sse2": 3, "avx512": 4}
 _LAYOUTS = {"nchw": n.LAYOUT_NCHW, "nhwc": n.LAYOUT_NHWC}
 _POLICIES = {"reject": 0, "skip": 1, "clamp": 2}
 
@@ -242,7 +243,8 @@ class Accumulator:
     ``Accumulator(bins=1000, rule='ge', zero_division=0, ignore_label=255,
     per_image=False, nan_policy='reject', range_policy='reject',
     classes=1, multilabel=False, layout='nchw', range=None,
-    thresholds=None, bootstrap=0, seed=0, weighted=False)``
+    thresholds=None, bootstrap=0, seed=0, weighted=False, threads=1,
+    kernel='auto')``
 
     * ``bins``: thresholds k / bins for k = 0..bins (1..16777216).  Not
       with ``thresholds``, which sets them.
@@ -278,6 +280,12 @@ class Accumulator:
       and the Result's counts and pixel tallies are floats.  Weights are
       kept as whole multiples of 2^-16, so sums are exact; updates
       without weights count 1 per pixel.
+    * ``threads``: threads one update may use (1..256); the counts are the
+      same whatever the number.
+    * ``kernel``: the code path, ``'auto'`` (the widest this processor
+      has), ``'scalar'``, ``'sse2'``, ``'avx2'`` or ``'avx512'``; one the
+      processor lacks raises PrcurveError.  ``Accumulator.kernel`` names
+      the one in use.
 
     A failed call raises PrcurveError and changes no count.  Not
     thread-safe: one accumulator must not be used by two threads at once.
@@ -287,7 +295,7 @@ class Accumulator:
                  ignore_label=255, per_image=False, nan_policy="reject",
                  range_policy="reject", classes=1, multilabel=False,
                  layout="nchw", range=None, thresholds=None, bootstrap=0,
-                 seed=0, weighted=False):
+                 seed=0, weighted=False, threads=1, kernel="auto"):
         self._acc = None
         self._batch = None
         self._layout = _choice(_LAYOUTS, layout, "layout")
@@ -298,6 +306,9 @@ class Accumulator:
                           zero_division, ignore_label, per_image,
                           nan_policy, range_policy, classes, multilabel,
                           bootstrap, seed, weighted)
+        values += [(n.OPT_THREADS, _bounded(threads, "threads",
+                                            n.OPT_THREADS)),
+                   (n.OPT_KERNEL, _choice(_KERNELS, kernel, "kernel"))]
         score_range = None if range is None else _score_range(range)
         options = ctypes.c_void_p()
         check(n.LIB.prc_options_create(ctypes.byref(options)))
@@ -336,6 +347,14 @@ class Accumulator:
         if getattr(self, "_acc", None) is not None:
             n.LIB.prc_accumulator_free(self._acc)
             self._acc = None
+
+    @property
+    def kernel(self):
+        """The code path this accumulator's updates run: 'scalar',
+        'sse2', 'avx2' or 'avx512'."""
+        code = n.LIB.prc_accumulator_kernel(self._acc)
+        return next(name for name, value in _KERNELS.items()
+                    if value == code)
 
     def option(self, name):
         """An option's value as the library holds it, by name ('bins',

@@ -11,6 +11,7 @@ OPT_BINS, OPT_RULE, OPT_ZERO_DIVISION, OPT_IGNORE_LABEL = 1, 2, 3, 4
 OPT_NAN_POLICY, OPT_RANGE_POLICY, OPT_PER_IMAGE = 5, 6, 7
 OPT_CLASSES, OPT_MULTILABEL, OPT_BOOTSTRAP, OPT_SEED = 10, 11, 12, 13
 OPT_WEIGHTED = 14
+OPT_KERNEL, OPT_THREADS = 8, 9
 # Counts of a weighted accumulator are in units of 1 / WEIGHT_ONE.
 WEIGHT_ONE = 65536
 LAYOUT_NCHW, LAYOUT_NHWC = 0, 1
@@ -105,6 +106,7 @@ _SIGNATURES = {
     "prc_accumulator_reset": ([_VOID_P], None),
     "prc_accumulator_get_option": ([_VOID_P, _INT, _PTR_I64], _INT),
     "prc_accumulator_last_error": ([_VOID_P], ctypes.c_char_p),
+    "prc_accumulator_kernel": ([_VOID_P], _INT),
     "prc_accumulator_merge": ([_VOID_P, _VOID_P], _INT),
     "prc_accumulator_state": ([_VOID_P, ctypes.POINTER(_PTR_U64),
                                _PTR_SIZE], _INT),
