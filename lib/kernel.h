@@ -118,6 +118,30 @@ static inline void prc__increment_split(uint32_t *split, size_t stride,
         a[cell[i]]++;
 }
 
+/* The end of every tally: pixels [i, n) through the label table, then
+ * the n cells counted unless a pixel is bad (`bad`: one was found among
+ * pixels [0, i)).  `seen` holds the PRC__SEEN_* bits of pixels [0, i). */
+static inline unsigned prc__tally_finish(const struct prc__kernel_ctx *k,
+                                         const uint8_t *scores,
+                                         const uint8_t *labels, size_t i,
+                                         size_t n, uint32_t *cell, int bad,
+                                         unsigned seen, uint32_t *split,
+                                         size_t stride)
+{
+    unsigned classes = 0; /* 1 << class */
+
+    for (; i < n; i++) {
+        uint32_t c = k->classes[labels[i]];
+
+        classes |= 1u << c;
+        cell[i] = c << 8 | scores[i];
+    }
+    if (bad || (classes & 1u << PRC__INVALID))
+        return PRC__SEEN_BAD;
+    prc__increment_split(split, stride, cell, n);
+    return seen | (classes & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE));
+}
+
 /* The exact slot of a score in [0, 1], by comparing it with thresholds. */
 uint32_t prc__exact_slot(const struct prc__kernel_ctx *k, double s);
 

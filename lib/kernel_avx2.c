@@ -224,7 +224,6 @@ AVX2 unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
     uint32_t cell[PRC__KERNEL_MAX];
     __m256i good = _mm256_set1_epi8(-1), any_positive = _mm256_setzero_si256();
     __m256i any_negative = any_positive;
-    unsigned seen = 0;
     size_t i;
 
     for (i = 0; i + 32 <= n; i += 32) {
@@ -245,18 +244,11 @@ AVX2 unsigned prc__avx2_tally_u8(const struct prc__kernel_ctx *k,
                                        _mm256_and_si256(ign, two)),
                        cell + i);
     }
-    for (; i < n; i++) {
-        uint32_t c = k->classes[labels[i]];
-
-        seen |= 1u << c;
-        cell[i] = c << 8 | s[i];
-    }
-    if (_mm256_movemask_epi8(good) != -1 || (seen & 1u << PRC__INVALID))
-        return PRC__SEEN_BAD;
-    prc__increment_split(split, stride, cell, n);
-    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
-           | (_mm256_movemask_epi8(any_positive) ? PRC__SEEN_POSITIVE : 0u)
-           | (_mm256_movemask_epi8(any_negative) ? PRC__SEEN_NEGATIVE : 0u);
+    return prc__tally_finish(
+        k, s, labels, i, n, cell, _mm256_movemask_epi8(good) != -1,
+        (_mm256_movemask_epi8(any_positive) ? PRC__SEEN_POSITIVE : 0u)
+            | (_mm256_movemask_epi8(any_negative) ? PRC__SEEN_NEGATIVE : 0u),
+        split, stride);
 }
 
 const prc__classify_fn prc__avx2_f32 = classify_f32;

@@ -95,6 +95,24 @@ AVX512 static inline void consts_of(const struct prc__kernel_ctx *k,
     c->ignored = ignored_bytes(k, &c->has_ignored);
 }
 
+/* The cells of a fast group with floors g (slot g + 1, in the positive
+ * half for positive pixels, the ignored cell for ignored ones), and the
+ * lanes seen. */
+AVX512 static inline void store16(const struct consts *c, __m512i g,
+                                  const struct lanes *l, __mmask16 ok,
+                                  uint32_t *cell, __mmask16 *positive,
+                                  __mmask16 *negative)
+{
+    __m512i cells;
+
+    g = _mm512_add_epi32(g, _mm512_set1_epi32(1));
+    cells = _mm512_mask_add_epi32(g, l->positive, g, c->slots);
+    cells = _mm512_mask_mov_epi32(cells, l->ignored, c->ignored_cell);
+    _mm512_storeu_si512(cell, cells);
+    *positive |= l->positive;
+    *negative |= ok & (__mmask16)~l->positive;
+}
+
 /*
  * Sixteen float32 pixels a group from i on, while every pixel of a group
  * is ignored or counted with a score clear of every threshold: stores
@@ -117,7 +135,7 @@ AVX512 static inline size_t fast_f32(const struct consts *c, int single,
         struct lanes l = label_lanes16(labels + i, c->limit, c->positive,
                                        c->ignored, c->has_ignored);
         __mmask16 ok = l.counted;
-        __m512i g, cells;
+        __m512i g;
 
         if (single) {
             __m512 x = _mm512_mul_ps(v, c->bins);
@@ -145,13 +163,7 @@ AVX512 static inline size_t fast_f32(const struct consts *c, int single,
             ahead(labels + i);
         if ((__mmask16)(ok | l.ignored) != 0xFFFF)
             break;
-        /* Slot g + 1, in the positive half for positive pixels. */
-        g = _mm512_add_epi32(g, _mm512_set1_epi32(1));
-        cells = _mm512_mask_add_epi32(g, l.positive, g, c->slots);
-        cells = _mm512_mask_mov_epi32(cells, l.ignored, c->ignored_cell);
-        _mm512_storeu_si512(cell + i, cells);
-        *positive |= l.positive;
-        *negative |= ok & (__mmask16)~l.positive;
+        store16(c, g, &l, ok, cell + i, positive, negative);
     }
     return i;
 }
@@ -201,7 +213,6 @@ AVX512 static inline size_t fast_f64(const struct consts *c,
                                        1);
         __mmask16 ok = _mm512_mask_cmplt_epu32_mask(
             l.counted & (__mmask16)(low | (unsigned)high << 8), g, c->last);
-        __m512i cells;
 
         ahead(s + i);
         ahead(s + i + 8);
@@ -209,12 +220,7 @@ AVX512 static inline size_t fast_f64(const struct consts *c,
             ahead(labels + i);
         if ((__mmask16)(ok | l.ignored) != 0xFFFF)
             break;
-        g = _mm512_add_epi32(g, _mm512_set1_epi32(1));
-        cells = _mm512_mask_add_epi32(g, l.positive, g, c->slots);
-        cells = _mm512_mask_mov_epi32(cells, l.ignored, c->ignored_cell);
-        _mm512_storeu_si512(cell + i, cells);
-        *positive |= l.positive;
-        *negative |= ok & (__mmask16)~l.positive;
+        store16(c, g, &l, ok, cell + i, positive, negative);
     }
     return i;
 }
@@ -276,7 +282,6 @@ AVX512 unsigned prc__avx512_tally_u8(const struct prc__kernel_ctx *k,
     const __m512i one = _mm512_set1_epi8(1), two = _mm512_set1_epi8(2);
     uint32_t cell[PRC__KERNEL_MAX];
     __mmask64 good = ~(__mmask64)0, any_positive = 0, any_negative = 0;
-    unsigned seen = 0;
     size_t i;
 
     for (i = 0; i + 64 <= n; i += 64) {
@@ -295,18 +300,10 @@ AVX512 unsigned prc__avx512_tally_u8(const struct prc__kernel_ctx *k,
         any_negative |= counted & ~pos;
         store_u8_cells(_mm512_loadu_si512(s + i), cls, cell + i);
     }
-    for (; i < n; i++) {
-        uint32_t c = k->classes[labels[i]];
-
-        seen |= 1u << c;
-        cell[i] = c << 8 | s[i];
-    }
-    if (~good || (seen & 1u << PRC__INVALID))
-        return PRC__SEEN_BAD;
-    prc__increment_split(split, stride, cell, n);
-    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
-           | (any_positive ? PRC__SEEN_POSITIVE : 0u)
-           | (any_negative ? PRC__SEEN_NEGATIVE : 0u);
+    return prc__tally_finish(k, s, labels, i, n, cell, ~good != 0,
+                             (any_positive ? PRC__SEEN_POSITIVE : 0u)
+                                 | (any_negative ? PRC__SEEN_NEGATIVE : 0u),
+                             split, stride);
 }
 
 const prc__classify_fn prc__avx512_f32 = classify_f32;

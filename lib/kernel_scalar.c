@@ -148,21 +148,10 @@ unsigned prc__tally_u8(const struct prc__kernel_ctx *k, const void *scores,
                        const uint8_t *labels, size_t n, uint32_t *split,
                        size_t stride)
 {
-    const uint8_t *s = scores, *classes = k->classes;
     uint32_t cell[PRC__KERNEL_MAX];
-    unsigned seen = 0; /* 1 << class */
-    size_t i;
 
-    for (i = 0; i < n; i++) {
-        uint32_t cls = classes[labels[i]];
-
-        seen |= 1u << cls;
-        cell[i] = cls << 8 | s[i];
-    }
-    if (seen & 1u << PRC__INVALID)
-        return PRC__SEEN_BAD;
-    prc__increment_split(split, stride, cell, n);
-    return seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE);
+    return prc__tally_finish(k, scores, labels, 0, n, cell, 0, 0, split,
+                             stride);
 }
 
 unsigned prc__classify_general(const struct prc__kernel_ctx *k,

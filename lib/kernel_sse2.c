@@ -239,7 +239,6 @@ unsigned prc__sse2_tally_u8(const struct prc__kernel_ctx *k,
     uint32_t cell[PRC__KERNEL_MAX];
     __m128i good = _mm_set1_epi8(-1), any_positive = _mm_setzero_si128();
     __m128i any_negative = any_positive;
-    unsigned seen = 0;
     size_t i;
 
     for (i = 0; i + 16 <= n; i += 16) {
@@ -262,18 +261,10 @@ unsigned prc__sse2_tally_u8(const struct prc__kernel_ctx *k,
                                     _mm_and_si128(ign, two)),
                        cell + i);
     }
-    for (; i < n; i++) {
-        uint32_t c = k->classes[labels[i]];
-
-        seen |= 1u << c;
-        cell[i] = c << 8 | s[i];
-    }
-    if (_mm_movemask_epi8(good) != 0xFFFF || (seen & 1u << PRC__INVALID))
-        return PRC__SEEN_BAD;
-    prc__increment_split(split, stride, cell, n);
-    return (seen & (PRC__SEEN_NEGATIVE | PRC__SEEN_POSITIVE))
-           | (_mm_movemask_epi8(any_positive) ? PRC__SEEN_POSITIVE : 0u)
-           | (_mm_movemask_epi8(any_negative) ? PRC__SEEN_NEGATIVE : 0u);
+    return prc__tally_finish(k, s, labels, i, n, cell,
+                             _mm_movemask_epi8(good) != 0xFFFF,
+                             fast_seen(any_positive, any_negative), split,
+                             stride);
 }
 
 const prc__classify_fn prc__sse2_f32 = classify_f32;
